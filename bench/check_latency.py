@@ -1,0 +1,82 @@
+"""Time to check the demo article with a warm model, against raw `model.encode` of the same
+sentences, measured in the same run. Prints the ratio; appends it to bench/RESULTS.md.
+
+    python bench/check_latency.py [--repeat 15] [--json] [--no-record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, record
+
+from checker.claims import extract_claims
+from checker.config import DEFAULT_MODEL, Settings
+from checker.corpus import load_corpus
+from checker.embed import get_embedder
+from checker.index import build_index, load_index
+from checker.pipeline import check_article
+from checker.retrieve import Retriever
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+
+    settings = Settings()
+    text = (ROOT / "checker" / "demo" / "article.txt").read_text(encoding="utf-8")
+    embedder = get_embedder(DEFAULT_MODEL)
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = load_corpus([ROOT / "corpus"]).documents
+        build_index(docs, embedder, Path(tmp) / "index")
+        retriever = Retriever(load_index(Path(tmp) / "index"), embedder)
+        claims = extract_claims(text, threshold=settings.claim_threshold, max_claims=settings.max_claims)
+        sentences = [c.text for c in claims]
+        model = embedder._load()  # the raw sentence-transformers model, for the baseline
+
+        def run_check() -> None:
+            check_article(text, retriever=retriever, top_k=settings.top_k,
+                          threshold=settings.claim_threshold, max_claims=settings.max_claims)
+
+        def run_encode() -> None:
+            model.encode(sentences, batch_size=settings.batch_size, show_progress_bar=False)
+
+        run_check(), run_encode()  # warm up
+        check_s, encode_s = [], []
+        for _ in range(args.repeat):  # interleave so that machine noise hits both alike
+            check_s.append(median_time(run_check, 1))
+            encode_s.append(median_time(run_encode, 1))
+        check, encode = statistics.median(check_s), statistics.median(encode_s)
+
+    ratio = check / encode
+    print(f"demo article: {len(sentences)} claim sentences, {len(docs)} corpus documents")
+    print(f"check_article (warm): {check * 1000:.1f} ms   raw model.encode: {encode * 1000:.1f} ms")
+    print(f"ratio: {ratio:.2f}x (target for a later issue: <= 1.25x)")
+    if not args.no_record:
+        record("check_latency", [f"{len(sentences)} sentences; check {check * 1000:.1f} ms, "
+                                 f"encode {encode * 1000:.1f} ms, ratio {ratio:.2f}x "
+                                 f"(median of {args.repeat})"])
+    if args.json:
+        print(json.dumps({"ratio": round(ratio, 4), "check_seconds": round(check, 5),
+                          "encode_seconds": round(encode, 5), "sentences": len(sentences)}))
+
+
+if __name__ == "__main__":
+    main()

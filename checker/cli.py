@@ -1,0 +1,172 @@
+"""Command line: `python -m checker index | check | search`.
+
+Errors print one line to stderr and exit with status 2 (1 for an unexpected failure), never a
+traceback unless CHECKER_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from checker.config import Settings, load_settings
+from checker.errors import CheckerError, InputError
+from checker.types import Hit
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        if not sys.stderr.isatty() and done != total:
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.corpus import load_corpus
+    from checker.embed import get_embedder
+    from checker.index import build_index
+
+    corpus_paths = [Path(p) for p in (args.corpus or [settings.corpus])]
+    loaded = load_corpus(corpus_paths)
+    for problem in loaded.problems:
+        _stderr(f"warning: {problem}")
+    if not loaded.documents:
+        raise InputError(f"no documents found in {', '.join(map(str, corpus_paths))}")
+    report = build_index(loaded.documents, get_embedder(settings.model), settings.index,
+                         batch_size=settings.batch_size, force=args.force,
+                         progress=_progress_bar("embedding passages"))
+    if report.up_to_date:
+        print(f"index at {report.folder} is up to date: {report.documents} documents, "
+              f"{report.passages} passages")
+    else:
+        print(f"indexed {report.documents} documents as {report.passages} passages into "
+              f"{report.folder} ({report.embedded} embedded, {report.reused} reused) "
+              f"in {report.seconds:.1f} s")
+    return 0
+
+
+def _read_article(source: str) -> str:
+    from checker.textio import decode_text
+
+    if source == "-":
+        return decode_text(sys.stdin.buffer.read(), name="standard input")
+    path = Path(source)
+    if not path.is_file():
+        raise InputError(f"{source}: no such file")
+    return decode_text(path.read_bytes(), name=source)
+
+
+def _print_hits(hits: Sequence[Hit], indent: str = "  ") -> None:
+    if not hits:
+        print(f"{indent}(no evidence found)")
+    for h in hits:
+        p = h.passage
+        meta = ", ".join(x for x in (p.publisher, p.date) if x)
+        print(f"{indent}{h.rank}. [{h.score:.4f} | dense {h.dense_score:.3f} | "
+              f"bm25 {h.lexical_score:.2f}] {p.title}" + (f" ({meta})" if meta else ""))
+        snippet = textwrap.shorten(p.text, width=220, placeholder=" …")
+        print(textwrap.indent(textwrap.fill(snippet, width=96), indent + "   "))
+        if p.url:
+            print(f"{indent}   {p.url}")
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.pipeline import check_article, open_retriever, validate_article
+
+    text = validate_article(_read_article(args.file), max_chars=settings.max_article_chars)
+    retriever = open_retriever(settings)
+    reports = check_article(text, retriever=retriever, top_k=settings.top_k,
+                            threshold=settings.claim_threshold, max_claims=settings.max_claims,
+                            max_chars=settings.max_article_chars)
+    if args.json:
+        print(json.dumps({"claims": [r.to_dict() for r in reports]}, ensure_ascii=False))
+        return 0
+    if not reports:
+        print("no check-worthy claims found")
+    for n, r in enumerate(reports, start=1):
+        print(f"{n}. [{r.claim.score:.2f}] {r.claim.text}")
+        _print_hits(r.evidence, indent="    ")
+        print()
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.pipeline import open_retriever
+
+    if not args.query.strip():
+        raise InputError("the query is empty")
+    hits = open_retriever(settings).search(args.query, top_k=settings.top_k)
+    if args.json:
+        print(json.dumps({"hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+    else:
+        _print_hits(hits)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m checker",
+                                     description="Find check-worthy claims and their evidence.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build or update the evidence index from a corpus")
+    p.add_argument("--corpus", action="append", metavar="PATH",
+                   help="corpus file or folder (repeatable; default: the configured corpus)")
+    p.add_argument("--index", metavar="DIR", help="index folder")
+    p.add_argument("--force", action="store_true", help="re-embed everything")
+    p.set_defaults(run=cmd_index)
+
+    p = sub.add_parser("check", help="find the claims of an article and their evidence")
+    p.add_argument("file", metavar="FILE|-", help="article text file, or - for standard input")
+    p.add_argument("--index", metavar="DIR", help="index folder")
+    p.add_argument("--top-k", type=int, metavar="K", help="evidence passages per claim")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("search", help="search the evidence index")
+    p.add_argument("query")
+    p.add_argument("--index", metavar="DIR", help="index folder")
+    p.add_argument("--top-k", type=int, metavar="K", help="number of hits")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_search)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    debug = False
+    try:
+        settings = load_settings()
+        debug = settings.debug
+        settings = settings.with_(index=Path(args.index) if getattr(args, "index", None) else None,
+                                  top_k=getattr(args, "top_k", None))
+        if settings.top_k < 1:
+            raise InputError("--top-k must be at least 1")
+        return int(args.run(args, settings))
+    except CheckerError as exc:
+        _stderr(f"error: {exc}")
+        return 2
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        _stderr("interrupted")
+        return 130
+    except Exception as exc:  # last resort: one line, no traceback
+        if debug:
+            raise
+        _stderr(f"error: unexpected {type(exc).__name__}: {exc} (set CHECKER_DEBUG=1 for details)")
+        return 1

@@ -1,0 +1,69 @@
+"""Settings, read once from the environment with sensible defaults.
+
+This is the only module that reads `os.environ`. Every setting has an environment variable
+named `CHECKER_<NAME>`; the README lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+def _home(env: dict[str, str]) -> Path:
+    return Path(env.get("CHECKER_HOME", PROJECT_ROOT / ".checker"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = DEFAULT_MODEL
+    corpus: Path = PROJECT_ROOT / "corpus"
+    index: Path = PROJECT_ROOT / ".checker" / "index"
+    db: str = ""
+    top_k: int = 5
+    claim_threshold: float = 0.35
+    max_claims: int = 40
+    max_article_chars: int = 200_000
+    batch_size: int = 32
+    rrf_k: int = 60
+    candidates: int = 50
+    organisation: str = "Fact-checking desk"
+    debug: bool = False
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some settings replaced; `None` values are ignored."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from `env` (default: the process environment)."""
+    env = dict(os.environ if env is None else env)
+    home = _home(env)
+    values: dict[str, Any] = {
+        "index": home / "index",
+        "db": f"sqlite:///{home / 'verdicts.db'}",
+    }
+    for f in fields(Settings):
+        raw = env.get(f"CHECKER_{f.name.upper()}")
+        if raw is None or raw == "":
+            continue
+        default = getattr(Settings, f.name)
+        try:
+            if isinstance(default, bool):
+                values[f.name] = raw.lower() in {"1", "true", "yes", "on"}
+            elif isinstance(default, int):
+                values[f.name] = int(raw)
+            elif isinstance(default, float):
+                values[f.name] = float(raw)
+            elif isinstance(default, Path):
+                values[f.name] = Path(raw).expanduser()
+            else:
+                values[f.name] = raw
+        except ValueError as exc:
+            raise ValueError(f"CHECKER_{f.name.upper()}={raw!r} is not a valid value: {exc}") from exc
+    return Settings(**values)

@@ -1,0 +1,99 @@
+"""The command line contract, run as a user would run it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_ARTICLE, ROOT
+
+
+def run_cli(*args: str, home: Path, stdin: bytes | None = None, env_extra=None):
+    env = {**os.environ, "CHECKER_HOME": str(home), **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "checker", *args], cwd=ROOT, env=env,
+                          input=stdin, capture_output=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def cli_home(tmp_path_factory, demo_index: Path) -> Path:
+    """A CHECKER_HOME whose index is the demo index built with the real model."""
+    home = tmp_path_factory.mktemp("home")
+    (home / "index").symlink_to(demo_index)
+    return home
+
+
+@pytest.mark.model
+def test_check_json_shape(cli_home: Path) -> None:
+    """`check --json` prints the documented shape."""
+    out = run_cli("check", str(DEMO_ARTICLE), "--json", "--top-k", "3", home=cli_home)
+    assert out.returncode == 0, out.stderr.decode()
+    data = json.loads(out.stdout)
+    assert set(data) == {"claims"} and data["claims"]
+    for claim in data["claims"]:
+        assert isinstance(claim["text"], str) and isinstance(claim["score"], float)
+        assert isinstance(claim["start"], int) and isinstance(claim["end"], int)
+        assert len(claim["evidence"]) <= 3
+        for ev in claim["evidence"]:
+            for key, typ in [("doc_id", str), ("passage_id", str), ("title", str), ("text", str),
+                             ("score", float)]:
+                assert isinstance(ev[key], typ), key
+            assert ev["url"] is None or isinstance(ev["url"], str)
+            assert ev["date"] is None or isinstance(ev["date"], str)
+
+
+@pytest.mark.model
+def test_check_reads_stdin_and_search_works(cli_home: Path) -> None:
+    out = run_cli("check", "-", "--json", home=cli_home,
+                  stdin=b"Russia has massed 100,000 troops near Ukraine's border, officials said.")
+    assert out.returncode == 0, out.stderr.decode()
+    assert json.loads(out.stdout)["claims"][0]["evidence"]
+    out = run_cli("search", "Blinken Lavrov Geneva", "--json", "--top-k", "2", home=cli_home)
+    hits = json.loads(out.stdout)["hits"]
+    assert len(hits) == 2 and "geneva" in (hits[0]["title"] + hits[0]["text"]).lower()
+    human = run_cli("search", "troops on the border", home=cli_home)
+    assert human.returncode == 0 and b"1. [" in human.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["check", "does-not-exist.txt"], None, "no such file"),
+        (["check", "-"], b"   \n ", "empty"),
+        (["check", "-"], bytes(range(256)) * 8, "binary"),
+        (["search", "troops"], None, "no index"),
+        (["index", "--corpus", "/nonexistent/corpus"], None, "no such file or folder"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(tmp_path: Path, args, stdin, message) -> None:
+    out = run_cli(*args, home=tmp_path, stdin=stdin)
+    err = out.stderr.decode()
+    assert out.returncode != 0
+    assert "Traceback" not in err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], err
+
+
+@pytest.mark.model
+def test_index_command_builds_then_reports_up_to_date(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: A\n---\nRussia massed troops near the border.\n")
+    (corpus / "bad.pdf").write_bytes(b"not a pdf")
+    first = run_cli("index", "--corpus", str(corpus), "--index", str(tmp_path / "idx"), home=tmp_path)
+    assert first.returncode == 0, first.stderr.decode()
+    assert b"1 embedded" in first.stdout and b"warning: " in first.stderr and b"bad.pdf" in first.stderr
+    second = run_cli("index", "--corpus", str(corpus), "--index", str(tmp_path / "idx"), home=tmp_path)
+    assert b"up to date" in second.stdout
+
+
+def test_index_from_another_model_gives_rebuild_hint(tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    from checker.index import build_index
+
+    build_index(tiny_docs, hash_embedder, tmp_path / "index")
+    out = run_cli("search", "troops", home=tmp_path)
+    err = out.stderr.decode()
+    assert out.returncode == 2 and "rebuild it with: python -m checker index" in err
+    assert "Traceback" not in err

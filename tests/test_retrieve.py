@@ -1,0 +1,53 @@
+"""Hybrid retrieval: fusion arithmetic, padding, and the scores every hit carries."""
+
+from pathlib import Path
+
+import pytest
+
+from checker.index import build_index, load_index
+from checker.retrieve import Retriever, rrf
+
+
+def test_rrf_by_hand() -> None:
+    """1/(k+rank) summed over lists: an item first in both beats one first in only one."""
+    fused = rrf([[1, 2], [2, 3]], k=60)
+    assert fused[1] == pytest.approx(1 / 61)
+    assert fused[2] == pytest.approx(1 / 62 + 1 / 61)
+    assert fused[3] == pytest.approx(1 / 62)
+
+
+@pytest.fixture
+def retriever(tmp_path: Path, tiny_docs, hash_embedder) -> Retriever:
+    build_index(tiny_docs, hash_embedder, tmp_path / "idx")
+    return Retriever(load_index(tmp_path / "idx"), hash_embedder)
+
+
+def test_k_larger_than_corpus_has_no_padding(retriever: Retriever) -> None:
+    """FAISS pads with -1 when k exceeds the corpus; no such row becomes a hit."""
+    hits = retriever.search("troops near the border", top_k=50)
+    assert len(hits) == 3
+    assert len({h.passage.passage_id for h in hits}) == 3
+
+
+def test_hits_carry_all_scores_and_rank(retriever: Retriever) -> None:
+    hits = retriever.search("Russia massed 100,000 troops near the border", top_k=3)
+    assert hits[0].passage.doc_id == "troops"
+    assert [h.rank for h in hits] == [1, 2, 3]
+    assert hits[0].lexical_score > 0 and -1.0 <= hits[0].dense_score <= 1.0
+    assert hits[0].score >= hits[1].score >= hits[2].score
+    d = hits[0].to_dict()
+    assert {"doc_id", "passage_id", "title", "text", "url", "date", "score",
+            "dense_score", "lexical_score"} <= set(d)
+
+
+def test_lexical_only_match_still_found(retriever: Retriever) -> None:
+    """A word only BM25 can match (a rare name) pulls its passage into the results."""
+    hits = retriever.search("Lavrov", top_k=1)
+    assert hits[0].passage.doc_id == "geneva"
+
+
+def test_many_queries_and_edge_cases(retriever: Retriever) -> None:
+    assert retriever.search_many([]) == []
+    assert retriever.search("troops", top_k=0) == []
+    results = retriever.search_many(["troops border", "football final"], top_k=1)
+    assert [r[0].passage.doc_id for r in results] == ["troops", "football"]
