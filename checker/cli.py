@@ -12,10 +12,14 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.config import Settings, load_settings
 from checker.errors import CheckerError, InputError
 from checker.types import Hit
+
+if TYPE_CHECKING:
+    from checker.store import VerdictStore
 
 
 def _stderr(msg: str) -> None:
@@ -40,7 +44,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from checker.embed import get_embedder
     from checker.index import build_index
 
-    corpus_paths = [Path(p) for p in (args.corpus or [settings.corpus])]
+    corpus_paths = [Path(p) for p in args.corpus] if args.corpus else settings.corpus_paths()
     loaded = load_corpus(corpus_paths)
     for problem in loaded.problems:
         _stderr(f"warning: {problem}")
@@ -117,6 +121,44 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _store(args: argparse.Namespace, settings: Settings) -> VerdictStore:
+    from checker.store import VerdictStore
+
+    return VerdictStore(args.db or settings.db)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.export import to_claimreview, to_csv
+
+    rows = _store(args, settings).latest_rows(all_versions=args.all_versions)
+    if args.format == "csv":
+        text = to_csv(rows)
+    else:
+        text = to_claimreview(rows, organisation=settings.organisation, url_template=settings.review_url)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {len(rows)} verdicts to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_verdicts(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.export import row_record
+
+    rows = _store(args, settings).latest_rows(all_versions=args.all_versions)
+    if args.json:
+        print(json.dumps({"verdicts": [row_record(r) for r in rows]}, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no verdicts saved yet")
+    for r in rows:
+        v = r.verdict
+        print(f"[{v.label.value}] v{v.version} by {v.reviewer} at {v.created_at[:16]}: "
+              f"{textwrap.shorten(v.claim_text, 100)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m checker",
                                      description="Find check-worthy claims and their evidence.")
@@ -142,6 +184,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, metavar="K", help="number of hits")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("export", help="export verdicts as CSV or schema.org ClaimReview JSON-LD")
+    p.add_argument("--format", choices=["csv", "claimreview"], default="csv")
+    p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--db", metavar="URL", help="database URL (default: the configured one)")
+    p.add_argument("--all-versions", action="store_true", help="every version, not only the latest")
+    p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("verdicts", help="list the latest verdict on every claim")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--db", metavar="URL", help="database URL (default: the configured one)")
+    p.add_argument("--all-versions", action="store_true", help="every version, not only the latest")
+    p.set_defaults(run=cmd_verdicts)
     return parser
 
 

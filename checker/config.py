@@ -23,6 +23,7 @@ def _home(env: dict[str, str]) -> Path:
 class Settings:
     model: str = DEFAULT_MODEL
     corpus: Path = PROJECT_ROOT / "corpus"
+    uploads: Path = PROJECT_ROOT / ".checker" / "uploads"
     index: Path = PROJECT_ROOT / ".checker" / "index"
     db: str = ""
     top_k: int = 5
@@ -33,7 +34,16 @@ class Settings:
     rrf_k: int = 60
     candidates: int = 50
     organisation: str = "Fact-checking desk"
+    max_upload_bytes: int = 20_000_000
+    allow_private_urls: bool = False
+    fetch_timeout: float = 15.0
+    review_url: str = "https://factcheck.example/claims/{claim_id}"
+    match_threshold: float = 0.85
     debug: bool = False
+
+    def corpus_paths(self) -> list[Path]:
+        """What the index is built from: the corpus, plus documents uploaded in the app."""
+        return [self.corpus] + ([self.uploads] if self.uploads.is_dir() else [])
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some settings replaced; `None` values are ignored."""
@@ -46,6 +56,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     home = _home(env)
     values: dict[str, Any] = {
         "index": home / "index",
+        "uploads": home / "uploads",
         "db": f"sqlite:///{home / 'verdicts.db'}",
     }
     for f in fields(Settings):

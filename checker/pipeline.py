@@ -45,10 +45,13 @@ def check_article(
         return []
     if progress:
         progress(1, 2, f"searching evidence for {len(claims)} claims")
-    hits = retriever.search_many([c.text for c in claims], top_k=top_k)
+    texts = [c.text for c in claims]
+    vectors = retriever.embed(texts)
+    hits = retriever.search_many(texts, top_k=top_k, vectors=vectors)
     if progress:
         progress(2, 2, "done")
-    return [ClaimReport(claim=c, evidence=tuple(h)) for c, h in zip(claims, hits, strict=True)]
+    return [ClaimReport(claim=c, evidence=tuple(h), vector=v)
+            for c, h, v in zip(claims, hits, vectors, strict=True)]
 
 
 def open_retriever(settings: Settings, *, index_dir: Path | None = None) -> Retriever:

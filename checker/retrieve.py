@@ -64,6 +64,8 @@ class Retriever:
             top = np.argpartition(-lexical, depth - 1)[:depth]
             top = top[np.argsort(-lexical[top], kind="stable")]
             lexical_ranking = [int(r) for r in top if lexical[r] > 0]
+        dense_part = rrf([dense_ranking], k=self.rrf_k)
+        lexical_part = rrf([lexical_ranking], k=self.rrf_k)
         fused = rrf([dense_ranking, lexical_ranking], k=self.rrf_k)
         rows = list(fused)
         dense = np.asarray(self.index.vectors[rows], dtype=np.float32) @ vector
@@ -73,5 +75,6 @@ class Retriever:
             row = rows[i]
             hits.append(Hit(passage=self.index.passages[row], score=fused[row],
                             dense_score=float(dense[i]), lexical_score=float(lexical[row]),
-                            rank=rank))
+                            rank=rank, dense_part=dense_part.get(row, 0.0),
+                            lexical_part=lexical_part.get(row, 0.0)))
         return hits

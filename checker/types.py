@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -75,6 +77,8 @@ class Hit:
     dense_score: float  # cosine similarity in [-1, 1]
     lexical_score: float  # BM25 score, >= 0
     rank: int = 0
+    dense_part: float = 0.0  # the share of `score` that the dense ranking contributed
+    lexical_part: float = 0.0  # the share that the BM25 ranking contributed
 
     def to_dict(self) -> dict[str, Any]:
         p = self.passage
@@ -100,6 +104,7 @@ class ClaimReport:
 
     claim: Claim
     evidence: tuple[Hit, ...] = field(default_factory=tuple)
+    vector: Any = field(default=None, compare=False, repr=False)  # the claim's embedding
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
@@ -111,3 +116,45 @@ class ClaimReport:
             "reasons": list(c.reasons),
             "evidence": [h.to_dict() for h in self.evidence],
         }
+
+
+class Label(StrEnum):
+    """A reviewer's verdict on a claim."""
+
+    SUPPORTED = "Supported"
+    REFUTED = "Refuted"
+    MISLEADING = "Misleading"
+    NOT_ENOUGH_EVIDENCE = "Not enough evidence"
+    NOT_CHECK_WORTHY = "Not check-worthy"
+
+
+@dataclass(frozen=True)
+class CitedEvidence:
+    """A passage a verdict rests on, with the hash of its text when the verdict was saved."""
+
+    doc_id: str
+    passage_id: str
+    passage_hash: str
+    title: str = ""
+    url: str | None = None
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One saved version of a verdict on a claim; versions are never overwritten."""
+
+    verdict_id: int
+    claim_id: int
+    version: int
+    label: Label
+    note: str
+    reviewer: str
+    claim_text: str
+    created_at: str
+    evidence: tuple[CitedEvidence, ...] = ()
+
+
+def text_hash(text: str) -> str:
+    """The content hash used for articles and cited passages."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,4 +1,4 @@
-"""The Streamlit app, driven headless with AppTest."""
+"""The Streamlit app, driven headless with AppTest: every page, and the verdict round trip."""
 
 from pathlib import Path
 
@@ -12,20 +12,47 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture
 def app(tmp_path: Path, demo_index: Path, monkeypatch) -> AppTest:
+    """The app with the real demo index and a fresh, empty verdict database."""
     (tmp_path / "index").symlink_to(demo_index)
     monkeypatch.setenv("CHECKER_HOME", str(tmp_path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     return at.run()
 
 
-def test_paste_and_check_shows_claims(app: AppTest) -> None:
-    """Paste the demo article, press Check, and see claims with their evidence."""
-    app.text_area(key="article").input(DEMO_ARTICLE.read_text(encoding="utf-8"))
-    app.button(key="check").click().run()
+def _check(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="article").input(text)
+    return at.button(key="check").click().run()
+
+
+def _select(at: AppTest, needle: str) -> int:
+    work = at.session_state["work"]
+    claim_id = next(c.claim_id for c in work.claims if needle in c.sentence)
+    at.radio(key="selected_claim").set_value(claim_id).run()
+    return claim_id
+
+
+def _save(at: AppTest, claim_id: int, label: str, note: str, reviewer: str, cite_first: bool) -> None:
+    at.radio(key=f"label_{claim_id}").set_value(label)
+    at.text_area(key=f"note_{claim_id}").input(note)
+    if cite_first:
+        evidence = at.session_state["work"].get(claim_id).evidence
+        at.multiselect(key=f"cite_{claim_id}").set_value([evidence[0].passage.passage_id])
+    at.text_input(key=f"reviewer_{claim_id}").input(reviewer)
+    at.button(key=f"FormSubmitter:verdict_form_{claim_id}-Save verdict").click().run()
+
+
+def test_empty_state_then_check(app: AppTest) -> None:
+    """Before checking, the page explains what to do; after, the demo claims are listed."""
+    assert any("press **Check**" in i.value for i in app.info)
+    _check(app, DEMO_ARTICLE.read_text(encoding="utf-8"))
     assert not app.exception and not app.error
-    labels = [e.label for e in app.expander]
-    assert any("massing 100,000 forces" in label for label in labels)
-    assert any("claims, most check-worthy first" in s.value for s in app.subheader)
+    work = app.session_state["work"]
+    top = [c.sentence for c in work.visible(app.slider(key="threshold").value)][:5]
+    assert any("massing 100,000 forces" in s for s in top) and any("no breakthrough" in s for s in top)
+    labels = app.radio(key="selected_claim").options
+    assert len(labels) == len(work.visible(app.slider(key="threshold").value))
+    assert any("Ukraine" in label for label in labels[:5])
+    assert any('class="claim"' in m.value for m in app.markdown)  # the highlighted article
 
 
 def test_empty_article_gives_a_clear_message(app: AppTest) -> None:
@@ -33,10 +60,43 @@ def test_empty_article_gives_a_clear_message(app: AppTest) -> None:
     assert app.error and "empty" in app.error[0].value
 
 
-def test_markdown_and_html_are_shown_literally(app: AppTest) -> None:
-    """Pasted markup is escaped: it reaches Markdown with every special character escaped."""
-    app.text_area(key="article").input(
-        "Officials said **100,000** troops <b>massed</b> near the border on Friday, the agency reported.")
-    app.button(key="check").click().run()
-    bodies = [m.value for m in app.markdown]
-    assert any("\\*\\*100,000\\*\\*" in b and "&lt;b&gt;" in b for b in bodies)
+def test_markup_is_shown_literally(app: AppTest) -> None:
+    """Pasted HTML and Markdown are escaped everywhere they are shown."""
+    _check(app, "Officials said **100,000** troops <b>massed</b> near the border on Friday, "
+                "the agency reported. <script>alert(1)</script> More text follows here.")
+    html = "\n".join(m.value for m in app.markdown)
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "&lt;b&gt;" in html
+
+
+def test_verdict_saved_edited_reviewed_and_exported(app: AppTest) -> None:
+    """Save a verdict, edit it into a second version, and find both on the Review page."""
+    _check(app, DEMO_ARTICLE.read_text(encoding="utf-8"))
+    cid = _select(app, "massing 100,000 forces")
+    _save(app, cid, "Supported", "US estimates matched.", "Ada", cite_first=True)
+    assert not app.exception
+    assert any("Saved version 1" in s.value for s in app.success), [e.value for e in app.error]
+    _save(app, cid, "Misleading", "Estimates grew later.", "Ada", cite_first=False)
+    assert any("Saved version 2" in s.value for s in app.success)
+
+    app.radio(key="page").set_value("Review").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["label"]) == ["Misleading"]
+    assert "massing 100,000 forces" in table["claim"].iloc[0]
+    app.toggle(key="f_all_versions").set_value(True).run()
+    assert sorted(app.dataframe[0].value["version"]) == [1, 2]
+    app.multiselect(key="f_labels").set_value(["Refuted"]).run()
+    assert any("No verdicts match" in i.value for i in app.info)
+    app.multiselect(key="f_labels").set_value([]).run()
+    history = "\n".join(m.value for m in app.markdown)
+    assert "v2 · Misleading" in history and "v1 · Supported" in history
+    kinds = [el.type for el in app.main]
+    assert app.get("download_button"), kinds
+
+
+def test_corpus_page_lists_documents_and_manifest(app: AppTest) -> None:
+    app.radio(key="page").set_value("Corpus").run()
+    assert not app.exception
+    assert app.metric[0].value == "60" or int(app.metric[0].value) >= 30
+    assert "geneva" in " ".join(app.dataframe[0].value["doc_id"]).lower()

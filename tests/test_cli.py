@@ -97,3 +97,30 @@ def test_index_from_another_model_gives_rebuild_hint(tmp_path: Path, tiny_docs, 
     err = out.stderr.decode()
     assert out.returncode == 2 and "rebuild it with: python -m checker index" in err
     assert "Traceback" not in err
+
+
+def test_verdicts_and_export_commands(tmp_path: Path) -> None:
+    """`verdicts` lists the latest versions; `export` writes CSV and ClaimReview."""
+    from checker.store import VerdictStore
+
+    db = f"sqlite:///{tmp_path / 'v.db'}"
+    empty = run_cli("verdicts", "--db", db, home=tmp_path)
+    assert empty.returncode == 0 and b"no verdicts saved yet" in empty.stdout
+    store = VerdictStore(db)
+    aid = store.add_article("Russia massed 100,000 troops.", url="https://news.example/a")
+    cid = store.add_claim(aid, start=0, end=29, text="Russia massed 100,000 troops.")
+    store.save_verdict(cid, label="Supported", reviewer="ann")
+    store.save_verdict(cid, label="Misleading", reviewer="ann")
+    listed = json.loads(run_cli("verdicts", "--json", "--db", db, home=tmp_path).stdout)["verdicts"]
+    assert [(v["label"], v["version"]) for v in listed] == [("Misleading", 2)]
+    every = json.loads(run_cli("verdicts", "--json", "--all-versions", "--db", db, home=tmp_path).stdout)
+    assert len(every["verdicts"]) == 2
+    out = tmp_path / "reviews.json"
+    done = run_cli("export", "--format", "claimreview", "--out", str(out), "--db", db, home=tmp_path,
+                   env_extra={"CHECKER_ORGANISATION": "Desk"})
+    assert done.returncode == 0, done.stderr.decode()
+    reviews = json.loads(out.read_text())
+    assert reviews[0]["reviewRating"]["alternateName"] == "Misleading"
+    assert reviews[0]["author"]["name"] == "Desk"
+    csv_out = run_cli("export", "--format", "csv", "--db", db, home=tmp_path).stdout.decode()
+    assert csv_out.splitlines()[0].startswith("claim_id,version,label") and "Misleading" in csv_out

@@ -1,0 +1,399 @@
+"""The verdict store: articles, claims and append-only verdict versions, via SQLAlchemy Core.
+
+SQLite by default (WAL mode, a busy timeout, and retries when two reviewers save at once);
+any SQLAlchemy URL works, PostgreSQL included. A verdict is never overwritten: editing saves
+a new version, and the latest version is the current one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from checker.errors import CheckerError
+from checker.types import CitedEvidence, Label, Verdict, text_hash
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+meta_table = sa.Table(
+    "meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.Column("url", sa.Text),
+    sa.Column("source", sa.Text),
+    sa.Column("published", sa.String(32)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+claims = sa.Table(
+    "claims", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("vector", sa.LargeBinary),
+    sa.Column("vector_model", sa.Text),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("article_id", "start", "end", name="uq_claim_span"),
+)
+reviewers = sa.Table(
+    "reviewers", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+verdicts = sa.Table(
+    "verdicts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("label", sa.String(40), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("reviewer", sa.String(200), sa.ForeignKey("reviewers.name"), nullable=False),
+    sa.Column("claim_text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("claim_id", "version", name="uq_verdict_version"),
+)
+evidence = sa.Table(
+    "verdict_evidence", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("verdict_id", sa.Integer, sa.ForeignKey("verdicts.id"), nullable=False),
+    sa.Column("doc_id", sa.Text, nullable=False),
+    sa.Column("passage_id", sa.Text, nullable=False),
+    sa.Column("passage_hash", sa.String(64), nullable=False),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.Column("url", sa.Text),
+    sa.Column("excerpt", sa.Text, nullable=False, default=""),
+)
+sa.Index("ix_verdicts_claim", verdicts.c.claim_id)
+sa.Index("ix_evidence_verdict", evidence.c.verdict_id)
+sa.Index("ix_claims_article", claims.c.article_id)
+
+
+class StoreError(CheckerError):
+    """The verdict database cannot be opened or written."""
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class VerdictRow:
+    """The latest verdict on a claim, with its claim and article: one row of the review table."""
+
+    verdict: Verdict
+    claim_start: int
+    claim_end: int
+    original_text: str
+    article_id: int
+    article_title: str
+    article_url: str | None
+    article_source: str | None
+    article_published: str | None
+
+
+@dataclass(frozen=True)
+class Match:
+    """An earlier verdict on a claim similar to a new one."""
+
+    row: VerdictRow
+    similarity: float
+
+
+def _new_id(result: sa.CursorResult) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout = 15000")
+    cur.execute("PRAGMA foreign_keys = ON")
+    with contextlib.suppress(Exception):  # a read-only database keeps its journal mode
+        cur.execute("PRAGMA journal_mode = WAL")
+    cur.close()
+
+
+class VerdictStore:
+    """All reads and writes of verdicts; one instance can be shared by threads."""
+
+    def __init__(self, url: str, *, retries: int = 20) -> None:
+        self.url = url
+        self.retries = retries
+        try:
+            parsed = sa.engine.make_url(url)
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"not a database URL: {url!r}") from exc
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        except Exception as exc:
+            raise StoreError(f"cannot use the database {parsed.render_as_string()}: {exc}") from exc
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._run(self._migrate)
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run `fn(conn, ...)` in one transaction, retrying when the database is busy."""
+        delay = 0.01
+        for attempt in range(self.retries + 1):
+            try:
+                with self.engine.begin() as conn:
+                    return fn(conn, *args, **kwargs)
+            except OperationalError as exc:
+                text = str(exc.orig).lower()
+                busy = "locked" in text or "busy" in text or "could not serialize" in text
+                if busy and attempt < self.retries:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
+                    continue
+                if "readonly" in text or "read-only" in text:
+                    raise StoreError("the verdict database is read-only; nothing was saved") from exc
+                if busy:
+                    raise StoreError("the verdict database is locked by another program; "
+                                     "nothing was saved, try again") from exc
+                raise StoreError(f"database error: {exc.orig}") from exc
+            except IntegrityError:
+                if attempt < self.retries:  # a concurrent writer took our version number
+                    time.sleep(delay)
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
+    def _migrate(self, conn: sa.Connection) -> None:
+        metadata.create_all(conn, checkfirst=True)
+        row = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
+        if row is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            except IntegrityError:
+                pass  # another process wrote it first
+        elif int(row.value) > SCHEMA_VERSION:
+            raise StoreError(f"the database has schema version {row.value}; this version of the "
+                             f"workbench understands up to {SCHEMA_VERSION}")
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(meta_table.c.value)
+                                    .where(meta_table.c.key == "schema_version")).scalar_one())
+
+    # -- articles and claims ----------------------------------------------------------------
+    def add_article(self, text: str, *, title: str = "", url: str | None = None,
+                    source: str | None = None, published: str | None = None) -> int:
+        """The id of the article with this text, adding it (with its metadata) if new."""
+        digest = text_hash(text)
+
+        def op(conn: sa.Connection) -> int:
+            found = conn.execute(sa.select(articles.c.id).where(articles.c.content_hash == digest)).first()
+            if found:
+                if url or source or published or title:
+                    conn.execute(articles.update().where(articles.c.id == found.id).values(
+                        **{k: v for k, v in dict(title=title, url=url, source=source,
+                                                 published=published).items() if v}))
+                return int(found.id)
+            result = conn.execute(articles.insert().values(
+                content_hash=digest, title=title or text.strip().split("\n", 1)[0][:200], url=url,
+                source=source, published=published, text=text, created_at=now()))
+            return _new_id(result)
+
+        return int(self._run(op))
+
+    def add_claim(self, article_id: int, *, start: int, end: int, text: str, score: float | None = None,
+                  vector: np.ndarray | None = None, model: str | None = None) -> int:
+        """The id of the claim at this span of the article, adding it if new."""
+        vectors = None if vector is None else np.asarray(vector, dtype=np.float32)[None, :]
+        return self.add_claims(article_id, [(start, end, text, score or 0.0)], vectors=vectors,
+                               model=model)[0]
+
+    def add_claims(self, article_id: int, spans: Sequence[tuple[int, int, str, float]], *,
+                   vectors: np.ndarray | None = None, model: str | None = None) -> list[int]:
+        """Ids of many claims of one article, (start, end, text, score) each, in one transaction."""
+
+        def op(conn: sa.Connection) -> list[int]:
+            existing = {(r.start, r.end): r.id for r in conn.execute(
+                sa.select(claims.c.id, claims.c.start, claims.c.end)
+                .where(claims.c.article_id == article_id))}
+            ids = []
+            for i, (start, end, text, score) in enumerate(spans):
+                blob = None if vectors is None else np.asarray(vectors[i], dtype=np.float32).tobytes()
+                if (start, end) in existing:
+                    cid = existing[(start, end)]
+                    if blob is not None:
+                        conn.execute(claims.update().where(claims.c.id == cid)
+                                     .values(vector=blob, vector_model=model))
+                else:
+                    cid = _new_id(conn.execute(claims.insert().values(
+                        article_id=article_id, start=start, end=end, text=text, score=score, vector=blob,
+                        vector_model=model if blob is not None else None, created_at=now())))
+                    existing[(start, end)] = cid
+                ids.append(cid)
+            return ids
+
+        return list(self._run(op))
+
+    # -- verdicts ---------------------------------------------------------------------------
+    def save_verdict(self, claim_id: int, *, label: Label | str, reviewer: str, note: str = "",
+                     claim_text: str | None = None,
+                     cited: Sequence[CitedEvidence] = ()) -> Verdict:
+        """Save a new version of the verdict on a claim, in one transaction."""
+        label = Label(label)
+        reviewer = reviewer.strip()
+        if not reviewer:
+            raise CheckerError("a verdict needs the reviewer's name")
+
+        def op(conn: sa.Connection) -> int:
+            claim = conn.execute(sa.select(claims.c.text).where(claims.c.id == claim_id)).first()
+            if claim is None:
+                raise CheckerError(f"no claim with id {claim_id}")
+            if conn.execute(sa.select(reviewers.c.name).where(reviewers.c.name == reviewer)).first() is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(reviewers.insert().values(name=reviewer, created_at=now()))
+                except IntegrityError:
+                    pass
+            latest = conn.execute(sa.select(sa.func.max(verdicts.c.version))
+                                  .where(verdicts.c.claim_id == claim_id)).scalar()
+            result = conn.execute(verdicts.insert().values(
+                claim_id=claim_id, version=(latest or 0) + 1, label=label.value, note=note,
+                reviewer=reviewer, claim_text=claim_text or claim.text, created_at=now()))
+            verdict_id = _new_id(result)
+            if cited:
+                conn.execute(evidence.insert(), [
+                    dict(verdict_id=verdict_id, doc_id=c.doc_id, passage_id=c.passage_id,
+                         passage_hash=c.passage_hash, title=c.title, url=c.url, excerpt=c.excerpt)
+                    for c in cited])
+            return verdict_id
+
+        verdict_id = self._run(op)
+        return self._verdicts(sa.select(verdicts).where(verdicts.c.id == verdict_id))[0]
+
+    def revert(self, claim_id: int, version: int, *, reviewer: str) -> Verdict:
+        """Undo: save a new version that repeats an earlier one."""
+        old = next((v for v in self.history(claim_id) if v.version == version), None)
+        if old is None:
+            raise CheckerError(f"claim {claim_id} has no version {version}")
+        return self.save_verdict(claim_id, label=old.label, reviewer=reviewer,
+                                 note=f"Reverted to version {version}. {old.note}".strip(),
+                                 claim_text=old.claim_text, cited=old.evidence)
+
+    def _verdicts(self, query: sa.Select) -> list[Verdict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            ids = [r.id for r in rows]
+            cited: dict[int, list[CitedEvidence]] = {i: [] for i in ids}
+            for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+                for e in conn.execute(sa.select(evidence).where(evidence.c.verdict_id.in_(chunk))
+                                      .order_by(evidence.c.id)):
+                    cited[e.verdict_id].append(CitedEvidence(e.doc_id, e.passage_id, e.passage_hash,
+                                                             e.title, e.url, e.excerpt))
+        return [Verdict(verdict_id=r.id, claim_id=r.claim_id, version=r.version, label=Label(r.label),
+                        note=r.note, reviewer=r.reviewer, claim_text=r.claim_text,
+                        created_at=r.created_at, evidence=tuple(cited[r.id])) for r in rows]
+
+    def history(self, claim_id: int) -> list[Verdict]:
+        """Every version of the verdict on a claim, oldest first."""
+        return self._verdicts(sa.select(verdicts).where(verdicts.c.claim_id == claim_id)
+                              .order_by(verdicts.c.version))
+
+    def latest(self, claim_id: int) -> Verdict | None:
+        found = self._verdicts(sa.select(verdicts).where(verdicts.c.claim_id == claim_id)
+                               .order_by(verdicts.c.version.desc()).limit(1))
+        return found[0] if found else None
+
+    def count_versions(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(verdicts)).scalar_one())
+
+    def latest_rows(self, *, labels: Sequence[str] = (), reviewer: str | None = None,
+                    article_id: int | None = None, since: str | None = None,
+                    until: str | None = None, all_versions: bool = False) -> list[VerdictRow]:
+        """Latest verdict per claim (or every version), newest first, with optional filters."""
+        newest = (sa.select(verdicts.c.claim_id, sa.func.max(verdicts.c.version).label("v"))
+                  .group_by(verdicts.c.claim_id).subquery())
+        query = (sa.select(verdicts, claims.c.start, claims.c.end, claims.c.text.label("original"),
+                           articles.c.id.label("aid"), articles.c.title.label("atitle"),
+                           articles.c.url.label("aurl"), articles.c.source.label("asource"),
+                           articles.c.published.label("apublished"))
+                 .join(claims, claims.c.id == verdicts.c.claim_id)
+                 .join(articles, articles.c.id == claims.c.article_id))
+        if not all_versions:
+            query = query.join(newest, sa.and_(newest.c.claim_id == verdicts.c.claim_id,
+                                               newest.c.v == verdicts.c.version))
+        if labels:
+            query = query.where(verdicts.c.label.in_([Label(x).value for x in labels]))
+        if reviewer:
+            query = query.where(verdicts.c.reviewer == reviewer)
+        if article_id is not None:
+            query = query.where(articles.c.id == article_id)
+        if since:
+            query = query.where(verdicts.c.created_at >= since)
+        if until:
+            query = query.where(verdicts.c.created_at < until)
+        query = query.order_by(verdicts.c.created_at.desc(), verdicts.c.id.desc())
+        with self.engine.connect() as conn:
+            raw = conn.execute(query).all()
+        by_id = {v.verdict_id: v for v in self._verdicts(
+            sa.select(verdicts).where(verdicts.c.id.in_([r.id for r in raw])))} if raw else {}
+        return [VerdictRow(by_id[r.id], r.start, r.end, r.original, r.aid, r.atitle, r.aurl,
+                           r.asource, r.apublished) for r in raw]
+
+    def reviewer_names(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return [r.name for r in conn.execute(sa.select(reviewers.c.name).order_by(reviewers.c.name))]
+
+    def article_list(self) -> list[tuple[int, str]]:
+        with self.engine.connect() as conn:
+            return [(r.id, r.title) for r in conn.execute(
+                sa.select(articles.c.id, articles.c.title).order_by(articles.c.id.desc()))]
+
+    # -- already checked --------------------------------------------------------------------
+    def similar_verdicts(self, vectors: np.ndarray, *, model: str, threshold: float,
+                         exclude_article: int | None = None) -> list[Match | None]:
+        """For each claim vector, the most similar claim with a verdict (cosine >= threshold)."""
+        rows = [r for r in self.latest_rows() if r.article_id != exclude_article]
+        if not rows or len(vectors) == 0:
+            return [None] * len(vectors)
+        with self.engine.connect() as conn:
+            stored = {r.id: r.vector for r in conn.execute(
+                sa.select(claims.c.id, claims.c.vector).where(
+                    claims.c.id.in_([r.verdict.claim_id for r in rows]),
+                    claims.c.vector_model == model, claims.c.vector.is_not(None)))}
+        rows = [r for r in rows if r.verdict.claim_id in stored]
+        if not rows:
+            return [None] * len(vectors)
+        matrix = np.stack([np.frombuffer(stored[r.verdict.claim_id], dtype=np.float32) for r in rows])
+        if matrix.shape[1] != vectors.shape[1]:
+            return [None] * len(vectors)
+        sims = np.asarray(vectors, dtype=np.float32) @ matrix.T
+        out: list[Match | None] = []
+        for row_sims in sims:
+            best = int(np.argmax(row_sims))
+            out.append(Match(rows[best], float(row_sims[best])) if row_sims[best] >= threshold else None)
+        return out
+
+
+def changed_evidence(cited: Iterable[CitedEvidence], current: dict[str, str]) -> list[CitedEvidence]:
+    """Cited passages whose text hash differs from the current corpus (or that are gone)."""
+    return [c for c in cited if current.get(c.passage_id) != c.passage_hash]

@@ -1,0 +1,197 @@
+"""The reviewer's working state for one article, without any user interface.
+
+`open_article` checks an article, stores it and its claims, and finds earlier verdicts on
+similar claims. The other functions change that state the way a reviewer does: promote a
+sentence to a claim, dismiss a claim, reword it and search again, or save a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.claims import score_sentence
+from checker.config import Settings
+from checker.errors import CheckerError, InputError
+from checker.pipeline import validate_article
+from checker.retrieve import Retriever
+from checker.sentences import split_sentences
+from checker.store import Match, VerdictStore
+from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Verdict, text_hash
+
+
+@dataclass
+class WorkClaim:
+    """A claim as the reviewer sees it."""
+
+    claim_id: int
+    start: int
+    end: int
+    sentence: str  # the article's own words
+    score: float
+    reasons: tuple[str, ...]
+    query: str  # what is searched: the sentence, or the reviewer's rewording
+    evidence: list[Hit] = field(default_factory=list)
+    match: Match | None = None  # an earlier verdict on a similar claim in another article
+    verdict: Verdict | None = None  # the latest verdict on this very claim
+    dismissed: bool = False
+    promoted: bool = False
+
+
+@dataclass
+class Workbench:
+    article_id: int
+    text: str
+    sentences: list[Sentence]
+    claims: list[WorkClaim]
+    truncated: int = 0  # sentences left out because of the claim limit
+
+    def visible(self, threshold: float) -> list[WorkClaim]:
+        """Claims to list: above the threshold or promoted, not dismissed, best first."""
+        shown = [c for c in self.claims if not c.dismissed and (c.promoted or c.score >= threshold)]
+        return sorted(shown, key=lambda c: (-c.score, c.start))
+
+    def get(self, claim_id: int) -> WorkClaim:
+        return next(c for c in self.claims if c.claim_id == claim_id)
+
+    def context(self, claim: WorkClaim, *, sentences: int = 1) -> str:
+        """The claim with the sentences around it."""
+        idx = next((i for i, s in enumerate(self.sentences) if s.start == claim.start), None)
+        if idx is None:
+            return claim.sentence
+        lo, hi = max(0, idx - sentences), min(len(self.sentences), idx + sentences + 1)
+        return self.text[self.sentences[lo].start : self.sentences[hi - 1].end]
+
+
+def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settings: Settings,
+                 title: str = "", url: str | None = None, source: str | None = None,
+                 published: str | None = None) -> Workbench:
+    """Check an article, save it with its claims, and attach evidence and earlier verdicts."""
+    validate_article(text, max_chars=settings.max_article_chars)
+    sentences = split_sentences(text)
+    if not sentences:
+        raise InputError("no sentences found in the article")
+    scored = sorted(((s, *score_sentence(s.text)) for s in sentences), key=lambda x: (-x[1], x[0].start))
+    kept = scored[: settings.max_claims]
+    article_id = store.add_article(text, title=title, url=url, source=source, published=published)
+    texts = [s.text for s, _, _ in kept]
+    vectors = retriever.embed(texts, batch_size=settings.batch_size)
+    ids = store.add_claims(article_id, [(s.start, s.end, s.text, sc) for s, sc, _ in kept],
+                           vectors=vectors, model=retriever.embedder.name)
+    hits = retriever.search_many(texts, top_k=settings.top_k, vectors=vectors)
+    matches = store.similar_verdicts(vectors, model=retriever.embedder.name,
+                                     threshold=settings.match_threshold, exclude_article=article_id)
+    claims = [
+        WorkClaim(claim_id=cid, start=s.start, end=s.end, sentence=s.text, score=sc, reasons=reasons,
+                  query=s.text, evidence=h, match=m, verdict=store.latest(cid))
+        for (s, sc, reasons), cid, h, m in zip(kept, ids, hits, matches, strict=True)
+    ]
+    return Workbench(article_id=article_id, text=text, sentences=sentences, claims=claims,
+                     truncated=max(0, len(scored) - len(kept)))
+
+
+def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store: VerdictStore,
+            settings: Settings) -> WorkClaim:
+    """Make any sentence of the article a claim (or bring back a dismissed one)."""
+    for c in work.claims:
+        if c.start == sentence.start and c.end == sentence.end:
+            c.dismissed, c.promoted = False, True
+            return c
+    score, reasons = score_sentence(sentence.text)
+    vector = retriever.embed([sentence.text])
+    (cid,) = store.add_claims(work.article_id, [(sentence.start, sentence.end, sentence.text, score)],
+                              vectors=vector, model=retriever.embedder.name)
+    (hits,) = retriever.search_many([sentence.text], top_k=settings.top_k, vectors=vector)
+    (match,) = store.similar_verdicts(vector, model=retriever.embedder.name,
+                                      threshold=settings.match_threshold, exclude_article=work.article_id)
+    claim = WorkClaim(claim_id=cid, start=sentence.start, end=sentence.end, sentence=sentence.text,
+                      score=score, reasons=reasons, query=sentence.text, evidence=hits, match=match,
+                      verdict=store.latest(cid), promoted=True)
+    work.claims.append(claim)
+    return claim
+
+
+def reword(claim: WorkClaim, query: str, *, retriever: Retriever, settings: Settings) -> None:
+    """Search again with the reviewer's wording of the claim."""
+    query = query.strip()
+    if not query:
+        raise InputError("the claim's wording is empty")
+    claim.query = query
+    claim.evidence = retriever.search(query, top_k=settings.top_k)
+
+
+def cite(hits: Sequence[Hit]) -> list[CitedEvidence]:
+    """What a verdict records about the passages it rests on."""
+    return [CitedEvidence(doc_id=h.passage.doc_id, passage_id=h.passage.passage_id,
+                          passage_hash=text_hash(h.passage.text), title=h.passage.title,
+                          url=h.passage.url, excerpt=h.passage.text[:500]) for h in hits]
+
+
+def save_verdict(claim: WorkClaim, *, store: VerdictStore, label: Label | str, note: str,
+                 reviewer: str, cited: Sequence[Hit]) -> Verdict:
+    """Save a new version of the verdict on a claim, with the wording that was reviewed."""
+    verdict = store.save_verdict(claim.claim_id, label=label, note=note, reviewer=reviewer,
+                                 claim_text=claim.query, cited=cite(cited))
+    claim.verdict = verdict
+    return verdict
+
+
+def current_hashes(passages: Sequence[Passage]) -> dict[str, str]:
+    """passage_id -> hash of its text, for telling whether cited evidence changed since."""
+    return {p.passage_id: text_hash(p.text) for p in passages}
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    doc_id: str
+    title: str
+    publisher: str | None
+    date: str | None
+    url: str | None
+    passages: int
+
+
+def corpus_summary(passages: Sequence[Passage]) -> list[DocumentSummary]:
+    """One line per indexed document, with its number of passages, in index order."""
+    counts: dict[str, int] = {}
+    first: dict[str, Passage] = {}
+    for p in passages:
+        counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+        first.setdefault(p.doc_id, p)
+    return [DocumentSummary(d, first[d].title, first[d].publisher, first[d].date, first[d].url, n)
+            for d, n in counts.items()]
+
+
+UPLOAD_TYPES = ("md", "txt", "html", "htm", "pdf", "jsonl")
+
+
+def save_upload(name: str, data: bytes, *, settings: Settings) -> tuple[Path, int, list[str]]:
+    """Check an uploaded corpus file and keep it in the uploads folder.
+
+    Returns the saved path, the number of documents in it and any problems with single lines.
+    Raises InputError (and saves nothing) when the file is too big, of the wrong type, or
+    holds no usable document.
+    """
+    from checker.corpus import load_bytes
+
+    suffix = Path(name).suffix.lower()
+    if suffix.lstrip(".") not in UPLOAD_TYPES:
+        raise InputError(f"{name}: only {', '.join(UPLOAD_TYPES)} files can be added")
+    if len(data) > settings.max_upload_bytes:
+        raise InputError(f"{name}: larger than the {settings.max_upload_bytes:,}-byte upload limit")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip("-.") or "document"
+    problems: list[str] = []
+    try:
+        docs = load_bytes(data, name=name, suffix=suffix, doc_id=stem, problems=problems)
+    except CheckerError as exc:
+        raise InputError(str(exc)) from exc
+    if not docs:
+        raise InputError(f"{name}: no usable document in the file")
+    settings.uploads.mkdir(parents=True, exist_ok=True)
+    target = settings.uploads / f"{stem}{suffix}"
+    tmp = target.with_name(f".{target.name}.part")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    return target, len(docs), problems

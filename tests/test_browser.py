@@ -1,0 +1,95 @@
+"""End to end in a real browser: Playwright drives Debian's Chromium against `streamlit run`."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from tests.conftest import DEMO_ARTICLE
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+PAYLOAD = '<script>window.__x=1</script><img src=x onerror="window.__y=1">'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished the current run (no stale elements left)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+                           timeout=60_000)
+
+
+def _check(page, text: str) -> None:
+    page.get_by_label("Article text").fill(text)
+    page.get_by_label("Article text").press("Control+Enter")  # commit the text area
+    page.get_by_role("button", name="Check", exact=True).click()
+
+
+def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None:
+    """Check the demo article, save a verdict, reload and find it, and never run pasted script."""
+    (tmp_path / "index").symlink_to(demo_index)
+    with streamlit_server(tmp_path) as base:
+        page = browser.new_page(viewport={"width": 1500, "height": 1400})
+        page.goto(base)
+        page.get_by_label("Article text").wait_for(timeout=60_000)
+
+        # 1. Paste the demo article, press Check, see highlighted claims.
+        _check(page, DEMO_ARTICLE.read_text(encoding="utf-8"))
+        page.locator("mark.claim").first.wait_for(timeout=120_000)
+        assert page.locator("mark.claim").count() >= 5
+
+        # 2. Open the "massing 100,000 forces" claim; save Supported with a note and one passage.
+        page.get_by_role("radiogroup").get_by_text("massing 100,000 forces").click()
+        page.wait_for_function("[...document.querySelectorAll('blockquote')]"
+                               ".some(b => b.innerText.includes('100,000 forces'))")
+        _settle(page)
+        form = page.locator("[data-testid='stForm']").filter(has_text="Save verdict")
+        form.get_by_text("Supported", exact=True).click()
+        form.get_by_label("Note").fill("US and allied estimates put the build-up near 100,000 in January.")
+        form.locator("[data-testid='stMultiSelect'] input").click()
+        page.get_by_role("option").first.click()
+        page.keyboard.press("Escape")
+        form.get_by_label("Reviewer").fill("Ada Lovelace")
+        form.get_by_role("button", name="Save verdict").click()
+        page.get_by_text("Saved version 1: Supported.").wait_for(timeout=30_000)
+
+        # 3. Reload: the verdict is still there, on the Review page.
+        page.reload()
+        page.get_by_text("Review", exact=True).click()
+        page.get_by_text("v1 · Supported").wait_for(timeout=30_000)
+        assert page.get_by_text("Ada Lovelace").count() >= 1
+        page.get_by_text("Check", exact=True).first.click()
+
+        # 4. Pasted markup is shown as text and never runs.
+        page.get_by_label("Article text").wait_for()
+        _check(page, f"Officials said 100,000 troops massed near the border on Friday. {PAYLOAD} "
+                     "The ministry confirmed the figure.")
+        page.locator("div.article").first.wait_for(timeout=60_000)
+        assert page.evaluate("typeof window.__x") == "undefined"
+        assert page.evaluate("typeof window.__y") == "undefined"
+        assert PAYLOAD in page.locator("div.article").first.inner_text()
+
+        # 5. A screenshot of the workbench with the demo article.
+        _check(page, DEMO_ARTICLE.read_text(encoding="utf-8"))
+        page.get_by_role("radiogroup").get_by_text("massing 100,000 forces").click()
+        _settle(page)
+        page.set_viewport_size({"width": 1500, "height": 2700})
+        page.wait_for_timeout(1500)
+        shot = tmp_path / "workbench.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        if out := os.environ.get("CHECKER_SCREENSHOT"):
+            shutil.copy(shot, out)

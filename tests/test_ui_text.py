@@ -1,0 +1,34 @@
+"""Render helpers escape every piece of user and corpus text."""
+
+from checker.types import Hit, Passage
+from ui.highlight import Span, highlighted_article, score_bar, shared_words
+from ui.text import escape_markdown
+
+EVIL = '<script>window.__x=1</script><img src=x onerror="window.__y=1"> **bold** [link](javascript:x)'
+
+
+def test_article_html_escapes_everything_but_our_marks() -> None:
+    text = f"Intro. {EVIL} Outro."
+    spans = [Span(0, 6, "yellow", 'tip "quoted" <b>'), Span(7, 7 + len(EVIL), "red")]
+    html = highlighted_article(text, spans)
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "onerror=&quot;" in html
+    assert html.count("<mark") == 2
+
+
+def test_overlapping_or_bad_spans_are_ignored() -> None:
+    html = highlighted_article("abcdef", [Span(0, 4, "x"), Span(2, 5, "y"), Span(5, 99, "z")])
+    assert html.count("<mark") == 1
+
+
+def test_shared_words_and_bar_escape() -> None:
+    html = shared_words(EVIL + " troops massed", "troops <script>")
+    assert "<script" not in html and '<mark style="background:#fff3a3">troops</mark>' in html
+    p = Passage("d#0", "d", "t", 0, 1, "<b>title</b>")
+    bar = score_bar(Hit(p, 0.03, 0.5, 1.0, 1, 0.016, 0.014), best_possible=2 / 61)
+    assert "<b>" not in bar
+
+
+def test_markdown_escape() -> None:
+    out = escape_markdown(EVIL)
+    assert "\\*\\*bold\\*\\*" in out and "\\[link\\]" in out and "<script>" not in out

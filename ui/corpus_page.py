@@ -1,0 +1,78 @@
+"""The Corpus page: what the index holds, uploads, incremental updates, and the manifest."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from checker import workbench as wb
+from checker.errors import CheckerError
+from ui import resources
+
+
+def _update_index() -> None:
+    from checker.corpus import load_corpus
+    from checker.embed import get_embedder
+    from checker.index import build_index
+
+    cfg = resources.settings()
+    bar = st.progress(0.0, text="Reading the corpus…")
+    try:
+        loaded = load_corpus(cfg.corpus_paths())
+        for problem in loaded.problems:
+            st.warning(problem)
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=f"Embedding new passages: {done} of {total}")
+
+        report = build_index(loaded.documents, get_embedder(cfg.model), cfg.index,
+                             batch_size=cfg.batch_size, progress=progress)
+    except CheckerError as exc:
+        bar.empty()
+        st.error(str(exc))
+        return
+    bar.progress(1.0, text="Done")
+    if report.up_to_date:
+        st.success("The index is already up to date.")
+    else:
+        st.success(f"Indexed {report.documents} documents as {report.passages} passages: "
+                   f"{report.embedded} embedded, {report.reused} reused, in {report.seconds:.1f} s.")
+
+
+def render() -> None:
+    st.title("Corpus")
+    cfg = resources.settings()
+    with st.form("upload_form", clear_on_submit=True):
+        files = st.file_uploader("Add reference documents", type=list(wb.UPLOAD_TYPES),
+                                 accept_multiple_files=True, key="corpus_upload")
+        added = st.form_submit_button("Add to the corpus")
+    if added:
+        for f in files or []:
+            try:
+                _, count, problems = wb.save_upload(f.name, f.getvalue(), settings=cfg)
+                st.success(f"Added {f.name}: {count} document(s). Update the index to search them.")
+                for problem in problems:
+                    st.warning(problem)
+            except CheckerError as exc:
+                st.error(str(exc))
+    if st.button("Update the index", key="update_index", type="primary"):
+        _update_index()
+
+    try:
+        index = resources.index()
+    except CheckerError as exc:
+        st.error(str(exc))
+        return
+    docs = wb.corpus_summary(index.passages)
+    st.metric("Documents", len(docs))
+    st.caption(f"{len(index.passages)} passages · model {index.manifest.model} · "
+               f"built {index.manifest.created}")
+    if docs:
+        st.dataframe(pd.DataFrame([dataclasses.asdict(d) for d in docs]), hide_index=True,
+                     width="stretch")
+    else:
+        st.info("The index is empty. Add documents above, then update the index.")
+    with st.expander("Index manifest"):
+        st.json(dataclasses.asdict(index.manifest))

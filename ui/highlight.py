@@ -1,0 +1,96 @@
+"""HTML for highlighted text. Every piece of user or corpus text is escaped here; the only
+markup in the output is the <mark>, <span> and <div> tags this module writes itself."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from checker.lexical import tokenize
+from checker.types import Hit, Label
+
+LABEL_COLOURS = {
+    Label.SUPPORTED: "#b7e4c7",
+    Label.REFUTED: "#f4a6a6",
+    Label.MISLEADING: "#f9c784",
+    Label.NOT_ENOUGH_EVIDENCE: "#cfd8e3",
+    Label.NOT_CHECK_WORTHY: "#e6e6e6",
+}
+_WORD = re.compile(r"\w+(?:[,.]\d+)*", re.U)
+# Words too common to be worth pointing at, on top of BM25's own stop words.
+_COMMON = frozenset(
+    """
+about after all also any been before being but can could did does doing down each few from had
+has have having her here hers him his how into its just more most must now off once only other
+our out over own same she should some such than that their them then there these they this those
+through too under until very was were what when where which while who whom why will with would
+you your said says told
+"""
+    .split()
+)
+
+
+def score_colour(score: float) -> str:
+    """Yellow whose strength follows check-worthiness."""
+    alpha = 0.15 + 0.6 * max(0.0, min(1.0, score))
+    return f"rgba(255, 200, 0, {alpha:.2f})"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    colour: str
+    tooltip: str = ""
+    selected: bool = False
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def highlighted_article(text: str, spans: Sequence[Span]) -> str:
+    """The article as escaped HTML, each span wrapped in a coloured <mark>."""
+    out, pos = [], 0
+    for s in sorted(spans, key=lambda s: s.start):
+        if s.start < pos or s.end > len(text) or s.start >= s.end:
+            continue
+        out.append(_esc(text[pos : s.start]))
+        border = "outline: 2px solid #1f6feb;" if s.selected else ""
+        out.append(f'<mark class="claim" style="background:{s.colour};{border}" '
+                   f'title="{_esc(s.tooltip)}">{_esc(text[s.start : s.end])}</mark>')
+        pos = s.end
+    out.append(_esc(text[pos:]))
+    return f'<div class="article" style="white-space: pre-wrap; line-height: 1.6">{"".join(out)}</div>'
+
+
+def shared_words(passage: str, query: str) -> str:
+    """The passage as escaped HTML with the words it shares with `query` marked."""
+    wanted = set(tokenize(query))
+    out, pos = [], 0
+    for m in _WORD.finditer(passage):
+        word = m.group()
+        stems = tokenize(word) if len(word) > 1 and word.lower() not in _COMMON else []
+        if stems and stems[0] in wanted:
+            out.append(_esc(passage[pos : m.start()]))
+            out.append(f'<mark style="background:#fff3a3">{_esc(word)}</mark>')
+            pos = m.end()
+    out.append(_esc(passage[pos:]))
+    return "".join(out)
+
+
+def score_bar(hit: Hit, *, best_possible: float) -> str:
+    """A bar for the fused score, split into its dense and lexical parts."""
+    dense = 100 * hit.dense_part / best_possible if best_possible else 0
+    lexical = 100 * hit.lexical_part / best_possible if best_possible else 0
+    return (
+        '<div style="display:flex;height:10px;width:100%;background:#eee;border-radius:3px" '
+        f'title="fused {hit.score:.4f}: dense {hit.dense_part:.4f} + lexical {hit.lexical_part:.4f}">'
+        f'<div style="width:{dense:.1f}%;background:#4c78a8"></div>'
+        f'<div style="width:{lexical:.1f}%;background:#f58518"></div></div>'
+        f'<div style="font-size:0.8em;color:#555">fused {hit.score:.4f} · '
+        f'<span style="color:#4c78a8">■</span> dense cosine {hit.dense_score:.3f} · '
+        f'<span style="color:#f58518">■</span> BM25 {hit.lexical_score:.2f}</div>'
+    )
