@@ -159,6 +159,68 @@ def cmd_verdicts(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from checker.embed import get_embedder
+    from checker.evaluate import cached_index, load_beir, retrieval_scores, run_retrieval
+    from checker.index import load_index
+    from checker.retrieve import Retriever
+
+    started = time.perf_counter()
+    folder = Path(args.data)
+    data = load_beir(folder, args.split)
+    embedder = get_embedder(settings.model)
+    index_dir = cached_index(folder / "corpus.jsonl", embedder=embedder, cache_root=settings.cache,
+                             progress=_progress_bar("indexing the corpus"))
+    config = settings.retrieval_config(mode=args.mode, fusion=args.fusion, dense_weight=args.dense_weight,
+                                       candidates=max(settings.candidates, args.top_k * 3))
+    retriever = Retriever(load_index(index_dir, model=settings.model), embedder, config=config)
+    run = run_retrieval(retriever, data.queries, top_k=args.top_k, progress=_progress_bar("queries"))
+    scores = retrieval_scores(run, data.qrels)
+    seconds = time.perf_counter() - started
+    print(f"{folder.name} / {args.split}: {scores['queries']} queries, {config.mode} retrieval"
+          + (f", {config.fusion} fusion" if config.mode == "hybrid" else "")
+          + (f" (dense weight {config.dense_weight})" if config.mode == "hybrid" and config.fusion == "weighted"
+             else ""))
+    for key in ("ndcg@10", "map@5", "mrr@10", "recall@10", "recall@100"):
+        print(f"  {key:<11} {scores[key]:.4f}")
+    print(f"  seconds     {seconds:.1f}")
+    if args.json:
+        print(json.dumps({**{k: round(float(v), 6) for k, v in scores.items() if k != "queries"},
+                          "queries": int(scores["queries"]), "seconds": round(seconds, 2)}))
+    return 0
+
+
+def cmd_eval_checkworthiness(args: argparse.Namespace, settings: Settings) -> int:
+    import math
+    import time
+
+    from checker.claims import score_sentence
+    from checker.evaluate import classification_scores, load_checkworthiness
+
+    started = time.perf_counter()
+    texts, labels, groups = load_checkworthiness(Path(args.data))
+    show = _progress_bar("scoring")
+    scores = []
+    for i, text in enumerate(texts, start=1):
+        scores.append(score_sentence(text)[0])
+        if i % 1000 == 0 or i == len(texts):
+            show(i, len(texts))
+    threshold = settings.claim_threshold if args.threshold is None else args.threshold
+    result = classification_scores(scores, labels, threshold, groups)
+    seconds = time.perf_counter() - started
+    print(f"{Path(args.data).name}: {len(texts)} rows, {sum(labels)} positive, threshold {threshold}")
+    for key in ("precision", "recall", "f1", "ap", "map"):
+        value = result[key]
+        print(f"  {key:<10} " + ("n/a (no groups)" if math.isnan(value) else f"{value:.4f}"))
+    if args.json:
+        out = {k: (None if isinstance(v, float) and math.isnan(v) else round(float(v), 6))
+               for k, v in result.items() if k != "rows"}
+        print(json.dumps({**out, "rows": len(texts), "seconds": round(seconds, 2)}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m checker",
                                      description="Find check-worthy claims and their evidence.")
@@ -184,6 +246,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, metavar="K", help="number of hits")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("eval", help="measure retrieval or check-worthiness on labelled data")
+    evsub = p.add_subparsers(dest="what", required=True)
+    e = evsub.add_parser("retrieval", help="BEIR-layout folder: nDCG@10, MAP@5, MRR@10, Recall@10/100")
+    e.add_argument("--data", required=True, metavar="DIR", help="folder with corpus.jsonl, queries.jsonl, qrels/")
+    e.add_argument("--split", required=True, metavar="NAME", help="qrels/NAME.tsv")
+    e.add_argument("--top-k", type=int, default=100, metavar="K", help="documents ranked per query")
+    e.add_argument("--mode", choices=["hybrid", "dense", "lexical"], help="switch one retriever off")
+    e.add_argument("--fusion", choices=["rrf", "weighted"], help="how dense and lexical are fused")
+    e.add_argument("--dense-weight", type=float, help="weight of the dense score in weighted fusion")
+    e.add_argument("--json", action="store_true", help="end with one JSON line")
+    e.set_defaults(run=cmd_eval_retrieval)
+    e = evsub.add_parser("checkworthiness", help="{id, text, label, group} JSONL: P/R/F1, AP, MAP")
+    e.add_argument("--data", required=True, metavar="FILE", help="JSONL file")
+    e.add_argument("--threshold", type=float, help="decision threshold (default: the configured one)")
+    e.add_argument("--json", action="store_true", help="end with one JSON line")
+    e.set_defaults(run=cmd_eval_checkworthiness)
 
     p = sub.add_parser("export", help="export verdicts as CSV or schema.org ClaimReview JSON-LD")
     p.add_argument("--format", choices=["csv", "claimreview"], default="csv")

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from checker.retrieve import RetrievalConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -33,6 +36,9 @@ class Settings:
     batch_size: int = 32
     rrf_k: int = 60
     candidates: int = 50
+    fusion: str = "weighted"
+    dense_weight: float = 0.7
+    cache: Path = PROJECT_ROOT / ".checker" / "cache"
     organisation: str = "Fact-checking desk"
     max_upload_bytes: int = 20_000_000
     allow_private_urls: bool = False
@@ -44,6 +50,13 @@ class Settings:
     def corpus_paths(self) -> list[Path]:
         """What the index is built from: the corpus, plus documents uploaded in the app."""
         return [self.corpus] + ([self.uploads] if self.uploads.is_dir() else [])
+
+    def retrieval_config(self, **changes: Any) -> RetrievalConfig:
+        from checker.retrieve import RetrievalConfig
+
+        base: dict[str, Any] = {"fusion": self.fusion, "dense_weight": self.dense_weight, "rrf_k": self.rrf_k,
+                "candidates": self.candidates}
+        return RetrievalConfig(**(base | {k: v for k, v in changes.items() if v is not None}))
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some settings replaced; `None` values are ignored."""
@@ -57,6 +70,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     values: dict[str, Any] = {
         "index": home / "index",
         "uploads": home / "uploads",
+        "cache": home / "cache",
         "db": f"sqlite:///{home / 'verdicts.db'}",
     }
     for f in fields(Settings):

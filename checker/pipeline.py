@@ -61,5 +61,4 @@ def open_retriever(settings: Settings, *, index_dir: Path | None = None) -> Retr
 
     folder = Path(index_dir or settings.index)
     index = load_index(folder, model=settings.model)
-    return Retriever(index, get_embedder(settings.model), rrf_k=settings.rrf_k,
-                     candidates=settings.candidates)
+    return Retriever(index, get_embedder(settings.model), config=settings.retrieval_config())

@@ -252,7 +252,7 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
     st.markdown(f"#### Evidence ({len(claim.evidence)})")
     if not claim.evidence:
         st.info("No evidence found in the corpus for this claim. Try rewording it.")
-    best = 2.0 / (resources.settings().rrf_k + 1)
+    best = resources.retriever().config.best_possible()
     for hit in claim.evidence:
         p = hit.passage
         with st.container(border=True):

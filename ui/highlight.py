@@ -82,9 +82,9 @@ def shared_words(passage: str, query: str) -> str:
 
 
 def score_bar(hit: Hit, *, best_possible: float) -> str:
-    """A bar for the fused score, split into its dense and lexical parts."""
-    dense = 100 * hit.dense_part / best_possible if best_possible else 0
-    lexical = 100 * hit.lexical_part / best_possible if best_possible else 0
+    """A bar for the fused score, split into its dense and lexical parts (negative parts show as 0)."""
+    dense = max(0.0, 100 * hit.dense_part / best_possible) if best_possible else 0
+    lexical = max(0.0, 100 * hit.lexical_part / best_possible) if best_possible else 0
     return (
         '<div style="display:flex;height:10px;width:100%;background:#eee;border-radius:3px" '
         f'title="fused {hit.score:.4f}: dense {hit.dense_part:.4f} + lexical {hit.lexical_part:.4f}">'

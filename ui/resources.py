@@ -37,7 +37,7 @@ def _retriever(folder: str, model: str, stamp: str) -> Retriever:
 
     cfg = settings()
     index = _index(folder, stamp)
-    return Retriever(index, get_embedder(model), rrf_k=cfg.rrf_k, candidates=cfg.candidates)
+    return Retriever(index, get_embedder(model), config=cfg.retrieval_config())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
