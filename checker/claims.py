@@ -81,56 +81,75 @@ def _named_things(sentence: str) -> int:
     return count
 
 
-def score_sentence(sentence: str) -> tuple[float, tuple[str, ...]]:
-    """Check-worthiness of one sentence in [0, 1], with the features that decided it."""
+# Each feature: (name, weight in the transparent scorer, reason shown to the reviewer).
+FEATURES: tuple[tuple[str, float, str], ...] = (
+    ("quantity", 2.0, "quantity"),
+    ("number", 0.6, "number"),
+    ("date", 0.3, "date"),
+    ("names", 0.3, "named things"),
+    ("comparison", 0.4, "comparison"),
+    ("reported", 1.0, "reported statement"),
+    ("attributed", 0.6, "attributed"),
+    ("negated_outcome", 1.0, "negated outcome"),
+    ("past", 0.3, "past event"),
+    ("hedges", -0.45, "hedged"),
+    ("first_person", -0.5, "first or second person"),
+    ("question", -1.5, "question"),
+    ("fragment", -1.5, "fragment"),
+    ("very_long", -0.5, "very long"),
+    ("headline", -0.8, "no closing punctuation (headline?)"),
+    ("boilerplate", -4.0, "boilerplate"),
+)
+FEATURE_NAMES = tuple(name for name, _, _ in FEATURES)
+_BIAS = -1.6
+
+
+def sentence_features(sentence: str) -> dict[str, float]:
+    """The transparent signals of one sentence, as numbers (indicators or small counts)."""
     text = sentence.strip()
     words = _WORD.findall(text)
-    if not words:
-        return 0.0, ("no words",)
-    total = -1.6
-    reasons: list[str] = []
-
-    def add(weight: float, reason: str) -> None:
-        nonlocal total
-        total += weight
-        reasons.append(reason)
-
     undated = _YEAR_OR_DAY.sub(" ", text)
-    if _QUANTITY.search(undated):
-        add(2.0, "quantity")
-    elif _NUMBER.search(undated):
-        add(0.6, "number")
-    if _MONTH.search(text):
-        add(0.3, "date")
-    names = _named_things(text)
-    if names:
-        add(min(names, 4) * 0.3, f"{names} named thing(s)")
-    if _COMPARISON.search(text):
-        add(0.4, "comparison")
-    if _THAT_CLAUSE.search(text):
-        add(1.0, "reported statement")
-    elif _ATTRIBUTION.search(text):
-        add(0.6, "attributed")
-    if _NEGATED_OUTCOME.search(text):
-        add(1.0, "negated outcome")
-    if _PASTTENSE.search(text):
-        add(0.3, "past event")
-    hedges = len(_HEDGE.findall(text))
-    if hedges:
-        add(-0.45 * min(hedges, 3), "hedged")
-    if _OPINION.search(text):
-        add(-0.5, "first or second person")
-    if text.endswith("?"):
-        add(-1.5, "question")
-    if len(words) < 7:
-        add(-1.5, "fragment")
-    elif len(words) > 60:
-        add(-0.5, "very long")
-    if not re.search(r"[.!?\"'”’)]$", text):
-        add(-0.8, "no closing punctuation (headline?)")
-    if _BOILERPLATE.search(text):
-        add(-4.0, "boilerplate")
-    return 1.0 / (1.0 + math.exp(-total)), tuple(reasons)
+    quantity = bool(_QUANTITY.search(undated))
+    reported = bool(_THAT_CLAUSE.search(text))
+    return {
+        "quantity": float(quantity),
+        "number": float(not quantity and bool(_NUMBER.search(undated))),
+        "date": float(bool(_MONTH.search(text))),
+        "names": float(min(_named_things(text), 4)),
+        "comparison": float(bool(_COMPARISON.search(text))),
+        "reported": float(reported),
+        "attributed": float(not reported and bool(_ATTRIBUTION.search(text))),
+        "negated_outcome": float(bool(_NEGATED_OUTCOME.search(text))),
+        "past": float(bool(_PASTTENSE.search(text))),
+        "hedges": float(min(len(_HEDGE.findall(text)), 3)),
+        "first_person": float(bool(_OPINION.search(text))),
+        "question": float(text.endswith("?")),
+        "fragment": float(len(words) < 7),
+        "very_long": float(len(words) > 60),
+        "headline": float(not re.search(r"[.!?\"'”’)]$", text)),
+        "boilerplate": float(bool(_BOILERPLATE.search(text))),
+    }
+
+
+def feature_reasons(features: dict[str, float]) -> tuple[str, ...]:
+    reasons = []
+    for name, _, reason in FEATURES:
+        value = features[name]
+        if value:
+            reasons.append(f"{int(value)} {reason}" if name == "names" else reason)
+    return tuple(reasons)
+
+
+def score_sentence(sentence: str) -> tuple[float, tuple[str, ...]]:
+    """Transparent check-worthiness of one sentence in [0, 1], with the features that decided it.
+
+    This is the scorer used when no trained model fits the embeddings at hand.
+    """
+    if not _WORD.search(sentence):
+        return 0.0, ("no words",)
+    features = sentence_features(sentence)
+    total = _BIAS + sum(weight * features[name] for name, weight, _ in FEATURES)
+    return 1.0 / (1.0 + math.exp(-total)), feature_reasons(features)
 
 
 def extract_claims(text: str, *, threshold: float = 0.0, max_claims: int | None = None) -> list[Claim]:

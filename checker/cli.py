@@ -64,14 +64,18 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _read_article(source: str) -> str:
-    from checker.textio import decode_text
+    from checker.textio import article_from_bytes
 
     if source == "-":
-        return decode_text(sys.stdin.buffer.read(), name="standard input")
-    path = Path(source)
-    if not path.is_file():
-        raise InputError(f"{source}: no such file")
-    return decode_text(path.read_bytes(), name=source)
+        text, notes = article_from_bytes(sys.stdin.buffer.read(), name="standard input")
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"{source}: no such file")
+        text, notes = article_from_bytes(path.read_bytes(), name=source)
+    for note in notes:
+        _stderr(f"note: {note}")
+    return text
 
 
 def _print_hits(hits: Sequence[Hit], indent: str = "  ") -> None:
@@ -93,15 +97,17 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
     text = validate_article(_read_article(args.file), max_chars=settings.max_article_chars)
     retriever = open_retriever(settings)
-    reports = check_article(text, retriever=retriever, top_k=settings.top_k,
-                            threshold=settings.claim_threshold, max_claims=settings.max_claims,
-                            max_chars=settings.max_article_chars)
+    result = check_article(text, retriever=retriever, top_k=settings.top_k,
+                           threshold=settings.claim_threshold, max_claims=settings.max_claims,
+                           max_chars=settings.max_article_chars, max_sentences=settings.max_sentences)
+    for note in result.notes():
+        _stderr(f"note: {note}")
     if args.json:
-        print(json.dumps({"claims": [r.to_dict() for r in reports]}, ensure_ascii=False))
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
         return 0
-    if not reports:
+    if not result.reports:
         print("no check-worthy claims found")
-    for n, r in enumerate(reports, start=1):
+    for n, r in enumerate(result.reports, start=1):
         print(f"{n}. [{r.claim.score:.2f}] {r.claim.text}")
         _print_hits(r.evidence, indent="    ")
         print()
@@ -196,18 +202,26 @@ def cmd_eval_checkworthiness(args: argparse.Namespace, settings: Settings) -> in
     import math
     import time
 
-    from checker.claims import score_sentence
+    from checker.checkworthy import default_model, score_sentences
     from checker.evaluate import classification_scores, load_checkworthiness
 
     started = time.perf_counter()
     texts, labels, groups = load_checkworthiness(Path(args.data))
-    show = _progress_bar("scoring")
-    scores = []
-    for i, text in enumerate(texts, start=1):
-        scores.append(score_sentence(text)[0])
-        if i % 1000 == 0 or i == len(texts):
-            show(i, len(texts))
+    model = None if args.features_only else default_model()
+    vectors, name = None, None
+    if model is not None:
+        from checker.embcache import cached_embeddings
+        from checker.embed import get_embedder
+
+        embedder = get_embedder(settings.model)
+        if model.fits(embedder.name, model.dim):
+            vectors = cached_embeddings(texts, embedder=embedder, cache=settings.cache, name=Path(args.data).stem,
+                                        progress=_progress_bar("embedding"))
+            name = embedder.name
+    scored = score_sentences(texts, vectors=vectors, embedding_model=name, model=model)
+    scores = [s for s, _ in scored]
     threshold = settings.claim_threshold if args.threshold is None else args.threshold
+    print(f"scorer: {'trained model' if vectors is not None else 'transparent features'}")
     result = classification_scores(scores, labels, threshold, groups)
     seconds = time.perf_counter() - started
     print(f"{Path(args.data).name}: {len(texts)} rows, {sum(labels)} positive, threshold {threshold}")
@@ -218,6 +232,29 @@ def cmd_eval_checkworthiness(args: argparse.Namespace, settings: Settings) -> in
         out = {k: (None if isinstance(v, float) and math.isnan(v) else round(float(v), 6))
                for k, v in result.items() if k != "rows"}
         print(json.dumps({**out, "rows": len(texts), "seconds": round(seconds, 2)}))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.config import PROJECT_ROOT
+    from checker.embed import get_embedder
+    from checker.train import train_checkworthiness
+
+    data = Path(args.data) if args.data else PROJECT_ROOT.parent / "shared" / "data" / "checkworthiness"
+    if not data.is_dir():
+        raise InputError(f"{data}: no such folder (give the check-worthiness data with --data DIR)")
+    model, report = train_checkworthiness(data, embedder=get_embedder(settings.model), cache=settings.cache,
+                                          seed=args.seed, log=_stderr)
+    model.save(Path(args.out))
+    print(f"saved {args.out}: l2 {report['l2']}, threshold {report['threshold']}, "
+          f"{report['seconds']:.0f} s")
+    for side in ("dev", "test"):
+        for name, m in report[side].items():
+            print(f"  {side:<4} {name:<12} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
+                  f"AP {m['ap']:.3f} MAP {m['map']:.3f}")
+    if args.json:
+        print(json.dumps({side: report[side] for side in ("dev", "test")} | {"threshold": report["threshold"]},
+                         default=float))
     return 0
 
 
@@ -261,8 +298,19 @@ def build_parser() -> argparse.ArgumentParser:
     e = evsub.add_parser("checkworthiness", help="{id, text, label, group} JSONL: P/R/F1, AP, MAP")
     e.add_argument("--data", required=True, metavar="FILE", help="JSONL file")
     e.add_argument("--threshold", type=float, help="decision threshold (default: the configured one)")
+    e.add_argument("--features-only", action="store_true", help="score with the transparent features only")
     e.add_argument("--json", action="store_true", help="end with one JSON line")
     e.set_defaults(run=cmd_eval_checkworthiness)
+
+    p = sub.add_parser("train", help="train a model from labelled data")
+    trsub = p.add_subparsers(dest="what", required=True)
+    t = trsub.add_parser("checkworthiness", help="the check-worthiness scorer (JSON weights)")
+    t.add_argument("--out", required=True, metavar="PATH", help="where to write the weights")
+    t.add_argument("--data", metavar="DIR", help="folder of {id,text,label,group} JSONL files "
+                   "(default: ../shared/data/checkworthiness)")
+    t.add_argument("--seed", type=int, default=0, help="seed of the group split")
+    t.add_argument("--json", action="store_true", help="end with one JSON line")
+    t.set_defaults(run=cmd_train)
 
     p = sub.add_parser("export", help="export verdicts as CSV or schema.org ClaimReview JSON-LD")
     p.add_argument("--format", choices=["csv", "claimreview"], default="csv")

@@ -32,7 +32,8 @@ class Settings:
     top_k: int = 5
     claim_threshold: float = 0.35
     max_claims: int = 40
-    max_article_chars: int = 200_000
+    max_sentences: int = 300
+    max_article_chars: int = 10_000_000
     batch_size: int = 32
     rrf_k: int = 60
     candidates: int = 50

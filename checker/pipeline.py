@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from checker.claims import extract_claims
+import numpy as np
+
 from checker.config import Settings
 from checker.errors import InputError
 from checker.retrieve import Retriever
-from checker.types import ClaimReport
+from checker.sentences import split_sentences
+from checker.types import Claim, ClaimReport, Sentence
 
 Progress = Callable[[int, int, str], None]
 
@@ -26,32 +29,95 @@ def validate_article(text: str, *, max_chars: int) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class ScoredArticle:
+    """Every sentence considered, with its check-worthiness, reasons and embedding."""
+
+    sentences: list[Sentence]
+    scores: list[float]
+    reasons: list[tuple[str, ...]]
+    vectors: np.ndarray
+    skipped: int  # sentences beyond the limit, not scored
+
+    def ranked(self) -> list[int]:
+        """Sentence indices, most check-worthy first; ties keep article order."""
+        return sorted(range(len(self.sentences)), key=lambda i: (-self.scores[i], self.sentences[i].start))
+
+
+def score_article(text: str, *, retriever: Retriever, max_sentences: int = 300,
+                  batch_size: int = 32) -> ScoredArticle:
+    """Split, embed and score the sentences of an article (the first `max_sentences` of them)."""
+    from checker.checkworthy import score_sentences
+
+    sentences = split_sentences(text)
+    kept = sentences[:max_sentences]
+    texts = [s.text for s in kept]
+    vectors = retriever.embed(texts, batch_size=batch_size) if texts else np.zeros((0, 1), dtype=np.float32)
+    scored = score_sentences(texts, vectors=vectors, embedding_model=retriever.embedder.name)
+    return ScoredArticle(kept, [s for s, _ in scored], [r for _, r in scored], vectors,
+                         skipped=len(sentences) - len(kept))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The reports of one check, and what was left out to keep it bounded."""
+
+    reports: list[ClaimReport]
+    sentences: int  # sentences in the article
+    skipped_sentences: int  # beyond the scoring limit
+    dropped_claims: int  # above the threshold but beyond the claim limit
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.skipped_sentences:
+            out.append(f"only the first {self.sentences - self.skipped_sentences:,} of {self.sentences:,} "
+                       "sentences were scored (CHECKER_MAX_SENTENCES)")
+        if self.dropped_claims:
+            out.append(f"{self.dropped_claims:,} more claims passed the threshold but were not searched "
+                       "(CHECKER_MAX_CLAIMS)")
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        return {"claims": [r.to_dict() for r in self.reports], "sentences": self.sentences,
+                "skipped_sentences": self.skipped_sentences, "notes": self.notes()}
+
+
 def check_article(
     text: str,
     *,
     retriever: Retriever,
     top_k: int = 5,
     threshold: float = 0.35,
-    max_claims: int | None = 40,
-    max_chars: int = 200_000,
+    max_claims: int = 40,
+    max_chars: int = 10_000_000,
+    max_sentences: int = 300,
     progress: Progress | None = None,
-) -> list[ClaimReport]:
-    """One report per claim scoring at least `threshold`, most check-worthy first."""
+) -> CheckResult:
+    """One report per claim scoring at least `threshold`, most check-worthy first.
+
+    At most `max_sentences` sentences are scored and `max_claims` claims searched; the result
+    says what was left out.
+    """
     validate_article(text, max_chars=max_chars)
     if progress:
         progress(0, 2, "finding claims")
-    claims = extract_claims(text, threshold=threshold, max_claims=max_claims)
-    if not claims:
-        return []
+    article = score_article(text, retriever=retriever, max_sentences=max_sentences)
+    passing = [i for i in article.ranked() if article.scores[i] >= threshold]
+    picked = passing[:max_claims]
+    total = len(article.sentences) + article.skipped
+    if not picked:
+        return CheckResult([], total, article.skipped, 0)
+    claims = [Claim(text=article.sentences[i].text, start=article.sentences[i].start,
+                    end=article.sentences[i].end, score=article.scores[i], reasons=article.reasons[i])
+              for i in picked]
     if progress:
         progress(1, 2, f"searching evidence for {len(claims)} claims")
-    texts = [c.text for c in claims]
-    vectors = retriever.embed(texts)
-    hits = retriever.search_many(texts, top_k=top_k, vectors=vectors)
+    vectors = article.vectors[picked]
+    hits = retriever.search_many([c.text for c in claims], top_k=top_k, vectors=vectors)
     if progress:
         progress(2, 2, "done")
-    return [ClaimReport(claim=c, evidence=tuple(h), vector=v)
-            for c, h, v in zip(claims, hits, vectors, strict=True)]
+    reports = [ClaimReport(claim=c, evidence=tuple(h), vector=v) for c, h, v in zip(claims, hits, vectors, strict=True)]
+    return CheckResult(reports, total, article.skipped, len(passing) - len(picked))
 
 
 def open_retriever(settings: Settings, *, index_dir: Path | None = None) -> Retriever:

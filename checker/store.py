@@ -8,6 +8,8 @@ a new version, and the latest version is the current one.
 from __future__ import annotations
 
 import contextlib
+import functools
+import random
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -124,9 +126,9 @@ def _new_id(result: sa.CursorResult) -> int:
     return int(key[0])
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, busy_ms: int = 15000) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA busy_timeout = 15000")
+    cur.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
     cur.execute("PRAGMA foreign_keys = ON")
     with contextlib.suppress(Exception):  # a read-only database keeps its journal mode
         cur.execute("PRAGMA journal_mode = WAL")
@@ -136,7 +138,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 class VerdictStore:
     """All reads and writes of verdicts; one instance can be shared by threads."""
 
-    def __init__(self, url: str, *, retries: int = 20) -> None:
+    def __init__(self, url: str, *, retries: int = 20, busy_timeout: float = 15.0) -> None:
         self.url = url
         self.retries = retries
         try:
@@ -150,8 +152,13 @@ class VerdictStore:
         except Exception as exc:
             raise StoreError(f"cannot use the database {parsed.render_as_string()}: {exc}") from exc
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._run(self._migrate)
+            sa.event.listen(self.engine, "connect",
+                            functools.partial(_sqlite_pragmas, busy_ms=int(busy_timeout * 1000)))
+        try:
+            self._run(self._migrate)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the verdict database {parsed.render_as_string()}: "
+                             f"{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}") from exc
 
     # -- plumbing ---------------------------------------------------------------------------
     def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -165,7 +172,7 @@ class VerdictStore:
                 text = str(exc.orig).lower()
                 busy = "locked" in text or "busy" in text or "could not serialize" in text
                 if busy and attempt < self.retries:
-                    time.sleep(delay)
+                    time.sleep(delay * random.uniform(0.5, 1.5))
                     delay = min(delay * 2, 0.5)
                     continue
                 if "readonly" in text or "read-only" in text:
@@ -176,7 +183,8 @@ class VerdictStore:
                 raise StoreError(f"database error: {exc.orig}") from exc
             except IntegrityError:
                 if attempt < self.retries:  # a concurrent writer took our version number
-                    time.sleep(delay)
+                    time.sleep(delay * random.uniform(0.5, 1.5))
+                    delay = min(delay * 2, 0.2)
                     continue
                 raise
         raise AssertionError("unreachable")

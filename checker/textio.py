@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from checker.errors import InputError
 
@@ -30,3 +31,27 @@ def decode_text(data: bytes, *, name: str = "input") -> str:
     if controls > max(8, len(text[:8192]) // 100):
         raise InputError(f"{name}: looks like binary data, not text")
     return text
+
+
+_HTML_PAGE = re.compile(r"^\s*(?:<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
+
+
+def prepare_article(text: str) -> tuple[str, list[str]]:
+    """The text to check, and notes on what was done to it.
+
+    A whole HTML page pasted as text is reduced to its main text (never rendered).
+    """
+    if _HTML_PAGE.search(text[:2000]):
+        import trafilatura
+
+        extracted = trafilatura.extract(text, include_comments=False)
+        if extracted and extracted.strip():
+            return extracted, ["the text looked like an HTML page; its main text was extracted"]
+    return text, []
+
+
+def article_from_bytes(data: bytes, *, name: str = "input") -> tuple[str, list[str]]:
+    """Decode an article file or upload, refusing PDFs and binary data with a clear message."""
+    if data.lstrip()[:5] == b"%PDF-":
+        raise InputError(f"{name}: is a PDF; articles must be text (.txt, .md or .html)")
+    return prepare_article(decode_text(data, name=name))

@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.claims import score_sentence
+from checker.checkworthy import score_sentences
 from checker.config import Settings
 from checker.errors import CheckerError, InputError
-from checker.pipeline import validate_article
+from checker.pipeline import score_article, validate_article
 from checker.retrieve import Retriever
-from checker.sentences import split_sentences
 from checker.store import Match, VerdictStore
 from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Verdict, text_hash
 
@@ -70,26 +69,30 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
                  published: str | None = None) -> Workbench:
     """Check an article, save it with its claims, and attach evidence and earlier verdicts."""
     validate_article(text, max_chars=settings.max_article_chars)
-    sentences = split_sentences(text)
-    if not sentences:
+    article = score_article(text, retriever=retriever, batch_size=settings.batch_size,
+                            max_sentences=settings.max_sentences)
+    if not article.sentences:
         raise InputError("no sentences found in the article")
-    scored = sorted(((s, *score_sentence(s.text)) for s in sentences), key=lambda x: (-x[1], x[0].start))
-    kept = scored[: settings.max_claims]
+    kept = article.ranked()[: settings.max_claims]
     article_id = store.add_article(text, title=title, url=url, source=source, published=published)
-    texts = [s.text for s, _, _ in kept]
-    vectors = retriever.embed(texts, batch_size=settings.batch_size)
-    ids = store.add_claims(article_id, [(s.start, s.end, s.text, sc) for s, sc, _ in kept],
+    texts = [article.sentences[i].text for i in kept]
+    vectors = article.vectors[kept]
+    ids = store.add_claims(article_id, [(article.sentences[i].start, article.sentences[i].end,
+                                         article.sentences[i].text, article.scores[i]) for i in kept],
                            vectors=vectors, model=retriever.embedder.name)
     hits = retriever.search_many(texts, top_k=settings.top_k, vectors=vectors)
     matches = store.similar_verdicts(vectors, model=retriever.embedder.name,
                                      threshold=settings.match_threshold, exclude_article=article_id)
     claims = [
-        WorkClaim(claim_id=cid, start=s.start, end=s.end, sentence=s.text, score=sc, reasons=reasons,
-                  query=s.text, evidence=h, match=m, verdict=store.latest(cid))
-        for (s, sc, reasons), cid, h, m in zip(kept, ids, hits, matches, strict=True)
+        WorkClaim(claim_id=cid, start=article.sentences[i].start, end=article.sentences[i].end,
+                  sentence=article.sentences[i].text, score=article.scores[i], reasons=article.reasons[i],
+                  query=article.sentences[i].text, evidence=h, match=m, verdict=store.latest(cid))
+        for i, cid, h, m in zip(kept, ids, hits, matches, strict=True)
     ]
+    sentences = article.sentences
+    truncated = len(sentences) + article.skipped - len(kept)
     return Workbench(article_id=article_id, text=text, sentences=sentences, claims=claims,
-                     truncated=max(0, len(scored) - len(kept)))
+                     truncated=max(0, truncated))
 
 
 def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store: VerdictStore,
@@ -99,8 +102,8 @@ def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store:
         if c.start == sentence.start and c.end == sentence.end:
             c.dismissed, c.promoted = False, True
             return c
-    score, reasons = score_sentence(sentence.text)
     vector = retriever.embed([sentence.text])
+    ((score, reasons),) = score_sentences([sentence.text], vectors=vector, embedding_model=retriever.embedder.name)
     (cid,) = store.add_claims(work.article_id, [(sentence.start, sentence.end, sentence.text, score)],
                               vectors=vector, model=retriever.embedder.name)
     (hits,) = retriever.search_many([sentence.text], top_k=settings.top_k, vectors=vector)

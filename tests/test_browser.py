@@ -93,3 +93,39 @@ def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None
         assert shot.stat().st_size > 10_000
         if out := os.environ.get("CHECKER_SCREENSHOT"):
             shutil.copy(shot, out)
+
+
+def test_corpus_text_is_never_rendered(browser, tmp_path: Path) -> None:
+    """A corpus document carrying a script shows as text in evidence cards and on the Corpus page."""
+    from checker.config import DEFAULT_MODEL
+    from checker.corpus import load_corpus
+    from checker.embed import get_embedder
+    from checker.index import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.md").write_text(
+        f"---\ntitle: Troops {PAYLOAD}\npublisher: <b>Evil</b> Wire\nurl: javascript:alert(1)\n"
+        f"date: 2022-01-21\n---\nRussia has massed 100,000 troops near the border. {PAYLOAD} "
+        "Officials in Washington confirmed the estimate on Friday.", encoding="utf-8")
+    (corpus / "plain.md").write_text("---\ntitle: Football\n---\nThe cup final ended two to one.",
+                                     encoding="utf-8")
+    build_index(load_corpus([corpus]).documents, get_embedder(DEFAULT_MODEL), tmp_path / "index")
+    with streamlit_server(tmp_path) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(base)
+        page.get_by_label("Article text").wait_for(timeout=60_000)
+        _check(page, "Russia has massed 100,000 troops near Ukraine's border, officials said on Friday.")
+        page.locator("mark.claim").first.wait_for(timeout=120_000)
+        _settle(page)
+        page.get_by_text("Evidence (").wait_for(timeout=30_000)
+        body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
+        assert "<script>window.__x=1</script>" in body  # the passage and title, as text
+        assert page.evaluate("typeof window.__x") == "undefined"
+        assert page.evaluate("typeof window.__y") == "undefined"
+        assert page.locator("a[href^='javascript:']").count() == 0
+        page.get_by_text("Corpus", exact=True).click()
+        page.get_by_text("Index manifest").wait_for(timeout=30_000)
+        _settle(page)
+        assert page.evaluate("typeof window.__x") == "undefined"
+        assert page.evaluate("typeof window.__y") == "undefined"

@@ -31,7 +31,8 @@ def test_check_json_shape(cli_home: Path) -> None:
     out = run_cli("check", str(DEMO_ARTICLE), "--json", "--top-k", "3", home=cli_home)
     assert out.returncode == 0, out.stderr.decode()
     data = json.loads(out.stdout)
-    assert set(data) == {"claims"} and data["claims"]
+    assert {"claims", "sentences", "skipped_sentences", "notes"} == set(data) and data["claims"]
+    assert data["skipped_sentences"] == 0 and data["notes"] == []
     for claim in data["claims"]:
         assert isinstance(claim["text"], str) and isinstance(claim["score"], float)
         assert isinstance(claim["start"], int) and isinstance(claim["end"], int)

@@ -36,7 +36,7 @@ def _assert_demo_expectations(reports) -> None:
 def test_demo_article_claims_and_evidence(demo_retriever) -> None:
     """Our demo article: both headline claims in the top 5, each with on-topic evidence in its top 3."""
     text = DEMO_ARTICLE.read_text(encoding="utf-8")
-    reports = check_article(text, retriever=demo_retriever, top_k=5)
+    reports = check_article(text, retriever=demo_retriever, top_k=5).reports
     _assert_demo_expectations(reports)
     for r in reports:
         assert text[r.claim.start : r.claim.end] == r.claim.text
@@ -47,7 +47,7 @@ def test_demo_article_claims_and_evidence(demo_retriever) -> None:
 def test_seed_article_claims_and_evidence(demo_retriever) -> None:
     """The original article the demo is built around meets the same expectations."""
     text = shared_or_skip(SEED_ARTICLE).read_text(encoding="utf-8")
-    reports = check_article(text, retriever=demo_retriever, top_k=5)
+    reports = check_article(text, retriever=demo_retriever, top_k=5).reports
     _assert_demo_expectations(reports)
     assert any("no breakthrough achieved" in r.claim.text for r in reports[:5])
 

@@ -32,3 +32,11 @@ def test_shared_words_and_bar_escape() -> None:
 def test_markdown_escape() -> None:
     out = escape_markdown(EVIL)
     assert "\\*\\*bold\\*\\*" in out and "\\[link\\]" in out and "<script>" not in out
+
+
+def test_only_http_links_are_links() -> None:
+    from ui.text import safe_link
+
+    assert safe_link("https://example.org/a(b)") == "[source](https://example.org/a%28b%29)"
+    assert "](" not in safe_link("javascript:alert(1)")
+    assert safe_link(None) == ""

@@ -9,11 +9,11 @@ import streamlit as st
 
 from checker import workbench as wb
 from checker.errors import CheckerError
-from checker.textio import decode_text
+from checker.textio import decode_text, prepare_article
 from checker.types import Label
 from ui import resources
 from ui.highlight import LABEL_COLOURS, Span, highlighted_article, score_bar, score_colour, shared_words
-from ui.text import escape_markdown
+from ui.text import escape_markdown, safe_link
 
 DEMO_ARTICLE = Path(__file__).resolve().parent.parent / "checker" / "demo" / "article.txt"
 LABELS = [label.value for label in Label]
@@ -38,7 +38,7 @@ def _load_upload() -> None:
         if len(data) > resources.settings().max_upload_bytes:
             raise CheckerError(f"{upload.name} is larger than the upload limit")
         text = decode_text(data, name=upload.name)
-        if upload.name.lower().endswith((".html", ".htm")):
+        if upload.name.lower().endswith((".html", ".htm")) or prepare_article(text)[1]:
             from checker.corpus import parse_html_document
 
             doc = parse_html_document(text, doc_id=upload.name, source=upload.name)
@@ -94,6 +94,9 @@ def _run_check() -> None:
     try:
         if not text.strip():
             raise CheckerError("the article is empty: paste or load some text to check")
+        text, notes = prepare_article(text)
+        for note in notes:
+            st.info(note.capitalize() + ".")
         retriever = resources.retriever()
         with st.spinner("Finding claims and their evidence…"):
             work = wb.open_article(
@@ -259,7 +262,7 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
             st.markdown(f"**{hit.rank}. {escape_markdown(p.title)}**")
             meta = " · ".join(escape_markdown(x) for x in (p.publisher, p.date) if x)
             if p.url:
-                meta += (" · " if meta else "") + f"[source](<{p.url.replace('>', '%3E')}>)"
+                meta += (" · " if meta else "") + safe_link(p.url)
             if meta:
                 st.caption(meta)
             st.markdown(score_bar(hit, best_possible=best), unsafe_allow_html=True)

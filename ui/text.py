@@ -16,3 +16,13 @@ def escape_markdown(text: str) -> str:
 
 def escape_html(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def safe_link(url: str | None, label: str = "source") -> str:
+    """A Markdown link for http(s) URLs only; anything else is shown as escaped text."""
+    if not url:
+        return ""
+    if re.match(r"^https?://[^\s<>]+$", url.strip(), re.I):
+        target = url.strip().replace(")", "%29").replace("(", "%28")
+        return f"[{escape_markdown(label)}]({target})"
+    return escape_markdown(url)
