@@ -176,6 +176,10 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
     folder = Path(args.data)
     data = load_beir(folder, args.split)
+    if args.decontextualise:
+        from checker.focus import standalone
+
+        data = type(data)(data.folder, {q: standalone(t) or t for q, t in data.queries.items()}, data.qrels)
     embedder = get_embedder(settings.model)
     index_dir = cached_index(folder / "corpus.jsonl", embedder=embedder, cache_root=settings.cache,
                              progress=_progress_bar("indexing the corpus"))
@@ -293,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--mode", choices=["hybrid", "dense", "lexical"], help="switch one retriever off")
     e.add_argument("--fusion", choices=["rrf", "weighted"], help="how dense and lexical are fused")
     e.add_argument("--dense-weight", type=float, help="weight of the dense score in weighted fusion")
+    e.add_argument("--decontextualise", action="store_true",
+                   help="search with standalone wordings (reporting frames dropped)")
     e.add_argument("--json", action="store_true", help="end with one JSON line")
     e.set_defaults(run=cmd_eval_retrieval)
     e = evsub.add_parser("checkworthiness", help="{id, text, label, group} JSONL: P/R/F1, AP, MAP")

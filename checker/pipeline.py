@@ -10,6 +10,7 @@ import numpy as np
 
 from checker.config import Settings
 from checker.errors import InputError
+from checker.focus import focus_spans, standalone
 from checker.retrieve import Retriever
 from checker.sentences import split_sentences
 from checker.types import Claim, ClaimReport, Sentence
@@ -108,7 +109,9 @@ def check_article(
     if not picked:
         return CheckResult([], total, article.skipped, 0)
     claims = [Claim(text=article.sentences[i].text, start=article.sentences[i].start,
-                    end=article.sentences[i].end, score=article.scores[i], reasons=article.reasons[i])
+                    end=article.sentences[i].end, score=article.scores[i], reasons=article.reasons[i],
+                    focus=tuple(focus_spans(article.sentences[i].text, offset=article.sentences[i].start)),
+                    standalone=standalone(article.sentences[i].text, before=text[: article.sentences[i].start]))
               for i in picked]
     if progress:
         progress(1, 2, f"searching evidence for {len(claims)} claims")

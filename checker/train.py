@@ -22,6 +22,7 @@ from checker.checkworthy import CheckworthinessModel, features_matrix, platt
 from checker.claims import FEATURE_NAMES
 from checker.embcache import cached_embeddings
 from checker.embed import Embedder
+from checker.errors import InputError
 from checker.evaluate import classification_scores, load_checkworthiness
 from checker.linear import fit_logistic
 
@@ -81,6 +82,8 @@ def load_parts(data: Path, *, embedder: Embedder, cache: Path, seed: int,
             continue
         sides = (split_rows(len(texts), seed=seed, share=0.15) if name == "ct2021"
                  else split_by_group(groups, seed=seed))
+        if not sides["train"] or not sides["dev"] or len({int(y) for y in whole.labels[sides["dev"]]}) < 2:
+            raise InputError(f"{filename}: too few rows or groups to hold out a dev part with both labels")
         parts[name] = {side: _subset(whole, idx) for side, idx in sides.items()}
     return parts
 
@@ -149,8 +152,8 @@ def train_checkworthiness(data: Path, *, embedder: Embedder, cache: Path, seed: 
               "seconds": time.perf_counter() - started, "seed": seed}
     meta = {"trained_on": list(FILES.values()), "seed": seed, "l2": l2, "ct2020_weight": ct_w,
             "split": "by group; test share 0.2, dev share 0.1 (CheckThat! 2021: 15% of train rows as dev)",
-            "held_out": {k: {m: round(float(v), 4) for m, v in d.items() if m in ("precision", "recall", "f1",
-                                                                                 "ap", "map")}
+            "held_out": {k: {m: (None if np.isnan(v) else round(float(v), 4)) for m, v in d.items()
+                             if m in ("precision", "recall", "f1", "ap", "map")}
                          for k, d in report["test"].items()}}
     return CheckworthinessModel(embedder.name, embedder.dim, linear, calibration, threshold, meta), report
 

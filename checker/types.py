@@ -66,6 +66,8 @@ class Claim:
     end: int
     score: float
     reasons: tuple[str, ...] = ()
+    focus: tuple[Any, ...] = ()  # checker.focus.Focus spans, in article offsets
+    standalone: str | None = None  # a wording that stands on its own, for searching
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class ClaimReport:
             "end": c.end,
             "score": round(c.score, 6),
             "reasons": list(c.reasons),
+            "focus": [f.to_dict() for f in c.focus],
+            "standalone": c.standalone,
             "evidence": [h.to_dict() for h in self.evidence],
         }
 

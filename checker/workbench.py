@@ -15,6 +15,7 @@ from pathlib import Path
 from checker.checkworthy import score_sentences
 from checker.config import Settings
 from checker.errors import CheckerError, InputError
+from checker.focus import Focus, focus_spans, standalone
 from checker.pipeline import score_article, validate_article
 from checker.retrieve import Retriever
 from checker.store import Match, VerdictStore
@@ -37,6 +38,8 @@ class WorkClaim:
     verdict: Verdict | None = None  # the latest verdict on this very claim
     dismissed: bool = False
     promoted: bool = False
+    focus: tuple[Focus, ...] = ()  # checkable spans, in article offsets
+    standalone: str | None = None  # the claim reworded to stand on its own
 
 
 @dataclass
@@ -86,7 +89,9 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
     claims = [
         WorkClaim(claim_id=cid, start=article.sentences[i].start, end=article.sentences[i].end,
                   sentence=article.sentences[i].text, score=article.scores[i], reasons=article.reasons[i],
-                  query=article.sentences[i].text, evidence=h, match=m, verdict=store.latest(cid))
+                  query=article.sentences[i].text, evidence=h, match=m, verdict=store.latest(cid),
+                  focus=tuple(focus_spans(article.sentences[i].text, offset=article.sentences[i].start)),
+                  standalone=standalone(article.sentences[i].text, before=text[: article.sentences[i].start]))
         for i, cid, h, m in zip(kept, ids, hits, matches, strict=True)
     ]
     sentences = article.sentences
@@ -111,7 +116,9 @@ def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store:
                                       threshold=settings.match_threshold, exclude_article=work.article_id)
     claim = WorkClaim(claim_id=cid, start=sentence.start, end=sentence.end, sentence=sentence.text,
                       score=score, reasons=reasons, query=sentence.text, evidence=hits, match=match,
-                      verdict=store.latest(cid), promoted=True)
+                      verdict=store.latest(cid), promoted=True,
+                      focus=tuple(focus_spans(sentence.text, offset=sentence.start)),
+                      standalone=standalone(sentence.text, before=work.text[: sentence.start]))
     work.claims.append(claim)
     return claim
 

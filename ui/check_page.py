@@ -20,6 +20,7 @@ LABELS = [label.value for label in Label]
 BADGES = {Label.SUPPORTED: "✅", Label.REFUTED: "❌", Label.MISLEADING: "⚠️",
           Label.NOT_ENOUGH_EVIDENCE: "❔", Label.NOT_CHECK_WORTHY: "➖"}
 DETAILS = ("meta_title", "meta_source", "meta_url", "meta_date")
+FOCUS_COLOURS = {"quantity": "#ffd6a5", "date": "#caffbf", "name": "#bde0fe", "comparison": "#e4c1f9"}
 
 
 def _load_example() -> None:
@@ -165,6 +166,19 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
     cid = claim.claim_id
     st.markdown("#### Claim")
     st.markdown(f"> {escape_markdown(claim.query)}")
+    if claim.focus:
+        spans = [Span(f.start - claim.start, f.end - claim.start, FOCUS_COLOURS.get(f.kind, "#eee"), f.kind)
+                 for f in claim.focus]
+        st.markdown("Checkable parts: " + highlighted_article(claim.sentence, spans, block=False),
+                    unsafe_allow_html=True)
+    if claim.standalone and claim.standalone != claim.query:
+        st.caption("Standalone wording: " + escape_markdown(claim.standalone))
+        if st.button("Search with the standalone wording", key=f"standalone_{claim.claim_id}"):
+            try:
+                wb.reword(claim, claim.standalone, retriever=resources.retriever(), settings=resources.settings())
+                st.rerun()
+            except CheckerError as exc:
+                st.error(str(exc))
     context = work.context(claim)
     if context != claim.sentence:
         st.caption("In context: " + escape_markdown(context))

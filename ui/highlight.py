@@ -51,7 +51,7 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def highlighted_article(text: str, spans: Sequence[Span]) -> str:
+def highlighted_article(text: str, spans: Sequence[Span], *, block: bool = True) -> str:
     """The article as escaped HTML, each span wrapped in a coloured <mark>."""
     out, pos = [], 0
     for s in sorted(spans, key=lambda s: s.start):
@@ -63,6 +63,8 @@ def highlighted_article(text: str, spans: Sequence[Span]) -> str:
                    f'title="{_esc(s.tooltip)}">{_esc(text[s.start : s.end])}</mark>')
         pos = s.end
     out.append(_esc(text[pos:]))
+    if not block:
+        return f'<span class="claim-focus">{"".join(out)}</span>'
     return f'<div class="article" style="white-space: pre-wrap; line-height: 1.6">{"".join(out)}</div>'
 
 
