@@ -94,3 +94,23 @@ def test_corpus_summary(env) -> None:
     summary = wb.corpus_summary(retriever.index.passages)
     assert [d.doc_id for d in summary] == ["troops", "geneva", "football"]
     assert all(d.passages == 1 for d in summary)
+
+
+def test_changed_evidence_is_detected_after_a_corpus_edit(env, tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    """A verdict records its passages' hashes; after a corpus edit, the changed one is flagged."""
+    from dataclasses import replace
+
+    from checker.store import changed_evidence
+
+    retriever, store, settings = env
+    work = wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings)
+    claim = work.visible(0.0)[0]
+    verdict = wb.save_verdict(claim, store=store, label="Supported", note="", reviewer="ann",
+                              cited=claim.evidence[:2])
+    before = wb.current_hashes(retriever.index.passages)
+    assert changed_evidence(verdict.evidence, before) == []
+    edited = [replace(d, text=d.text + " Corrected later.") if d.doc_id == verdict.evidence[0].doc_id else d
+              for d in tiny_docs]
+    build_index(edited, hash_embedder, tmp_path / "idx")
+    after = wb.current_hashes(load_index(tmp_path / "idx").passages)
+    assert [c.passage_id for c in changed_evidence(verdict.evidence, after)] == [verdict.evidence[0].passage_id]
