@@ -86,6 +86,9 @@ def _print_hits(hits: Sequence[Hit], indent: str = "  ") -> None:
         meta = ", ".join(x for x in (p.publisher, p.date) if x)
         print(f"{indent}{h.rank}. [{h.score:.4f} | dense {h.dense_score:.3f} | "
               f"bm25 {h.lexical_score:.2f}] {p.title}" + (f" ({meta})" if meta else ""))
+        for c in h.checks:
+            if c.is_flag():
+                print(f"{indent}   {'!' if c.status == 'differs' else '?'} {c.kind} {c.status}: {c.detail}")
         snippet = textwrap.shorten(p.text, width=220, placeholder=" …")
         print(textwrap.indent(textwrap.fill(snippet, width=96), indent + "   "))
         if p.url:
@@ -99,7 +102,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     retriever = open_retriever(settings)
     result = check_article(text, retriever=retriever, top_k=settings.top_k,
                            threshold=settings.claim_threshold, max_claims=settings.max_claims,
-                           max_chars=settings.max_article_chars, max_sentences=settings.max_sentences)
+                           max_chars=settings.max_article_chars, max_sentences=settings.max_sentences,
+                           article_date=args.date)
     for note in result.notes():
         _stderr(f"note: {note}")
     if args.json:
@@ -276,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="find the claims of an article and their evidence")
     p.add_argument("file", metavar="FILE|-", help="article text file, or - for standard input")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the article's date, to resolve 'Friday' or 'last week'")
     p.add_argument("--index", metavar="DIR", help="index folder")
     p.add_argument("--top-k", type=int, metavar="K", help="evidence passages per claim")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +13,7 @@ from checker.errors import InputError
 from checker.focus import focus_spans, standalone
 from checker.retrieve import Retriever
 from checker.sentences import split_sentences
-from checker.types import Claim, ClaimReport, Sentence
+from checker.types import Claim, ClaimReport, Hit, Sentence
 
 Progress = Callable[[int, int, str], None]
 
@@ -83,6 +83,14 @@ class CheckResult:
                 "skipped_sentences": self.skipped_sentences, "notes": self.notes()}
 
 
+def with_checks(claim: str, hits: list[Hit], *, article_date: str | None = None) -> list[Hit]:
+    """The hits, each carrying its number, date, name and negation checks against the claim."""
+    from checker.compare import compare
+
+    return [replace(h, checks=tuple(compare(claim, h.passage.text, claim_date=article_date,
+                                            evidence_date=h.passage.date))) for h in hits]
+
+
 def check_article(
     text: str,
     *,
@@ -92,6 +100,8 @@ def check_article(
     max_claims: int = 40,
     max_chars: int = 10_000_000,
     max_sentences: int = 300,
+    article_date: str | None = None,
+    compare_evidence: bool = True,
     progress: Progress | None = None,
 ) -> CheckResult:
     """One report per claim scoring at least `threshold`, most check-worthy first.
@@ -117,6 +127,8 @@ def check_article(
         progress(1, 2, f"searching evidence for {len(claims)} claims")
     vectors = article.vectors[picked]
     hits = retriever.search_many([c.text for c in claims], top_k=top_k, vectors=vectors)
+    if compare_evidence:
+        hits = [with_checks(c.text, h, article_date=article_date) for c, h in zip(claims, hits, strict=True)]
     if progress:
         progress(2, 2, "done")
     reports = [ClaimReport(claim=c, evidence=tuple(h), vector=v) for c, h, v in zip(claims, hits, vectors, strict=True)]

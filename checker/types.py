@@ -81,6 +81,10 @@ class Hit:
     rank: int = 0
     dense_part: float = 0.0  # the share of `score` that the dense ranking contributed
     lexical_part: float = 0.0  # the share that the BM25 ranking contributed
+    checks: tuple[Any, ...] = ()  # checker.compare.Check: numbers, dates, names, negation
+
+    def differs(self) -> bool:
+        return any(c.status == "differs" for c in self.checks)
 
     def to_dict(self) -> dict[str, Any]:
         p = self.passage
@@ -97,6 +101,7 @@ class Hit:
             "score": round(self.score, 6),
             "dense_score": round(self.dense_score, 6),
             "lexical_score": round(self.lexical_score, 6),
+            "checks": [c.to_dict() for c in self.checks],
         }
 
 

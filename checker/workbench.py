@@ -16,7 +16,7 @@ from checker.checkworthy import score_sentences
 from checker.config import Settings
 from checker.errors import CheckerError, InputError
 from checker.focus import Focus, focus_spans, standalone
-from checker.pipeline import score_article, validate_article
+from checker.pipeline import score_article, validate_article, with_checks
 from checker.retrieve import Retriever
 from checker.store import Match, VerdictStore
 from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Verdict, text_hash
@@ -38,6 +38,7 @@ class WorkClaim:
     verdict: Verdict | None = None  # the latest verdict on this very claim
     dismissed: bool = False
     promoted: bool = False
+    attention: bool = False  # its best evidence disagreed on a number, date or negation when checked
     focus: tuple[Focus, ...] = ()  # checkable spans, in article offsets
     standalone: str | None = None  # the claim reworded to stand on its own
 
@@ -49,6 +50,7 @@ class Workbench:
     sentences: list[Sentence]
     claims: list[WorkClaim]
     truncated: int = 0  # sentences left out because of the claim limit
+    published: str | None = None  # the article's date, for resolving relative dates
 
     def visible(self, threshold: float) -> list[WorkClaim]:
         """Claims to list: above the threshold or promoted, not dismissed, best first."""
@@ -83,7 +85,8 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
     ids = store.add_claims(article_id, [(article.sentences[i].start, article.sentences[i].end,
                                          article.sentences[i].text, article.scores[i]) for i in kept],
                            vectors=vectors, model=retriever.embedder.name)
-    hits = retriever.search_many(texts, top_k=settings.top_k, vectors=vectors)
+    hits = [with_checks(t, h, article_date=published)
+            for t, h in zip(texts, retriever.search_many(texts, top_k=settings.top_k, vectors=vectors), strict=True)]
     matches = store.similar_verdicts(vectors, model=retriever.embedder.name,
                                      threshold=settings.match_threshold, exclude_article=article_id)
     claims = [
@@ -91,13 +94,14 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
                   sentence=article.sentences[i].text, score=article.scores[i], reasons=article.reasons[i],
                   query=article.sentences[i].text, evidence=h, match=m, verdict=store.latest(cid),
                   focus=tuple(focus_spans(article.sentences[i].text, offset=article.sentences[i].start)),
-                  standalone=standalone(article.sentences[i].text, before=text[: article.sentences[i].start]))
+                  standalone=standalone(article.sentences[i].text, before=text[: article.sentences[i].start]),
+                  attention=bool(h) and h[0].differs())
         for i, cid, h, m in zip(kept, ids, hits, matches, strict=True)
     ]
     sentences = article.sentences
     truncated = len(sentences) + article.skipped - len(kept)
     return Workbench(article_id=article_id, text=text, sentences=sentences, claims=claims,
-                     truncated=max(0, truncated))
+                     truncated=max(0, truncated), published=published)
 
 
 def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store: VerdictStore,
@@ -112,6 +116,7 @@ def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store:
     (cid,) = store.add_claims(work.article_id, [(sentence.start, sentence.end, sentence.text, score)],
                               vectors=vector, model=retriever.embedder.name)
     (hits,) = retriever.search_many([sentence.text], top_k=settings.top_k, vectors=vector)
+    hits = with_checks(sentence.text, hits, article_date=work.published)
     (match,) = store.similar_verdicts(vector, model=retriever.embedder.name,
                                       threshold=settings.match_threshold, exclude_article=work.article_id)
     claim = WorkClaim(claim_id=cid, start=sentence.start, end=sentence.end, sentence=sentence.text,
@@ -123,13 +128,14 @@ def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store:
     return claim
 
 
-def reword(claim: WorkClaim, query: str, *, retriever: Retriever, settings: Settings) -> None:
+def reword(claim: WorkClaim, query: str, *, retriever: Retriever, settings: Settings,
+           article_date: str | None = None) -> None:
     """Search again with the reviewer's wording of the claim."""
     query = query.strip()
     if not query:
         raise InputError("the claim's wording is empty")
     claim.query = query
-    claim.evidence = retriever.search(query, top_k=settings.top_k)
+    claim.evidence = with_checks(query, retriever.search(query, top_k=settings.top_k), article_date=article_date)
 
 
 def cite(hits: Sequence[Hit]) -> list[CitedEvidence]:

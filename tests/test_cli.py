@@ -42,6 +42,9 @@ def test_check_json_shape(cli_home: Path) -> None:
                              ("score", float)]:
                 assert isinstance(ev[key], typ), key
             assert ev["url"] is None or isinstance(ev["url"], str)
+            for check in ev["checks"]:
+                assert check["kind"] in {"number", "date", "name", "negation"}
+                assert check["status"] in {"agrees", "differs", "missing"} and isinstance(check["detail"], str)
             assert ev["date"] is None or isinstance(ev["date"], str)
 
 

@@ -61,3 +61,12 @@ def test_real_embeddings_are_normalised_and_semantic(demo_retriever) -> None:
     assert v.shape == (3, 384) and v.dtype == np.float32
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+
+
+def test_troop_numbers_are_compared(demo_retriever) -> None:
+    """The 100,000 claim is checked against its evidence: numbers carry a number check."""
+    text = DEMO_ARTICLE.read_text(encoding="utf-8")
+    reports = check_article(text, retriever=demo_retriever, top_k=5, article_date="2022-01-21").reports
+    troops = next(r for r in reports if "massing 100,000 forces" in r.claim.text)
+    kinds = {c.kind for h in troops.evidence for c in h.checks}
+    assert "number" in kinds and "name" in kinds

@@ -40,3 +40,16 @@ def test_only_http_links_are_links() -> None:
     assert safe_link("https://example.org/a(b)") == "[source](https://example.org/a%28b%29)"
     assert "](" not in safe_link("javascript:alert(1)")
     assert safe_link(None) == ""
+
+
+def test_check_chips_escape_and_order() -> None:
+    from checker.compare import Check
+    from ui.highlight import check_chips
+
+    checks = [Check("name", "agrees", (0, 1), (0, 1), "ok"), Check("number", "differs", (0, 1), (2, 3), "<b>1</b>"),
+              Check("date", "missing", (0, 1), None, "unresolved")]
+    html = check_chips(checks)
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert html.index("number differs") < html.index("date missing") and "1 check(s) agree" in html
+    marked = shared_words("troops 127,000 here", "troops", flagged=[(7, 14)])
+    assert '<mark style="background:#ffb3b3">127,000</mark>' in marked

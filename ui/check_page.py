@@ -12,7 +12,15 @@ from checker.errors import CheckerError
 from checker.textio import decode_text, prepare_article
 from checker.types import Label
 from ui import resources
-from ui.highlight import LABEL_COLOURS, Span, highlighted_article, score_bar, score_colour, shared_words
+from ui.highlight import (
+    LABEL_COLOURS,
+    Span,
+    check_chips,
+    highlighted_article,
+    score_bar,
+    score_colour,
+    shared_words,
+)
 from ui.text import escape_markdown, safe_link
 
 DEMO_ARTICLE = Path(__file__).resolve().parent.parent / "checker" / "demo" / "article.txt"
@@ -115,7 +123,8 @@ def _run_check() -> None:
 def _claim_label(claim: wb.WorkClaim) -> str:
     """Must not change while the reviewer works: the widget keeps its selection by label."""
     seen = "🔁 " if claim.match else ""
-    return f"{seen}**{claim.score:.2f}** {escape_markdown(textwrap.shorten(claim.sentence, 160))}"
+    attention = "⚠️ " if claim.attention else ""
+    return f"{attention}{seen}**{claim.score:.2f}** {escape_markdown(textwrap.shorten(claim.sentence, 160))}"
 
 
 def _article_view(work: wb.Workbench, visible: list[wb.WorkClaim], selected: int | None) -> None:
@@ -140,7 +149,8 @@ def _claims_list(work: wb.Workbench, visible: list[wb.WorkClaim]) -> int | None:
     if done:
         st.caption(" · ".join(f"{BADGES[label]} {label.value}: {n}" for label in Label
                               if (n := sum(c.verdict.label is label for c in done if c.verdict))))
-    return st.radio("Claims, most check-worthy first (🔁 = a similar claim was checked before)", ids,
+    return st.radio("Claims, most check-worthy first (⚠️ = the best evidence disagrees on a number, date or "
+                    "negation; 🔁 = a similar claim was checked before)", ids,
                     key="selected_claim", format_func=lambda cid: _claim_label(work.get(cid)))
 
 
@@ -175,7 +185,8 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
         st.caption("Standalone wording: " + escape_markdown(claim.standalone))
         if st.button("Search with the standalone wording", key=f"standalone_{claim.claim_id}"):
             try:
-                wb.reword(claim, claim.standalone, retriever=resources.retriever(), settings=resources.settings())
+                wb.reword(claim, claim.standalone, retriever=resources.retriever(), settings=resources.settings(),
+                          article_date=work.published)
                 st.rerun()
             except CheckerError as exc:
                 st.error(str(exc))
@@ -195,7 +206,8 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
         dismiss = c2.form_submit_button("Dismiss this claim")
     if search:
         try:
-            wb.reword(claim, query, retriever=resources.retriever(), settings=resources.settings())
+            wb.reword(claim, query, retriever=resources.retriever(), settings=resources.settings(),
+                      article_date=work.published)
             st.rerun()
         except CheckerError as exc:
             st.error(str(exc))
@@ -280,7 +292,10 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
             if meta:
                 st.caption(meta)
             st.markdown(score_bar(hit, best_possible=best), unsafe_allow_html=True)
-            st.markdown(f'<div style="font-size:0.92em">{shared_words(p.text, claim.query)}</div>',
+            if hit.checks:
+                st.markdown(check_chips(hit.checks), unsafe_allow_html=True)
+            spans = [c.evidence_span for c in hit.checks if c.status == "differs" and c.evidence_span]
+            st.markdown(f'<div style="font-size:0.92em">{shared_words(p.text, claim.query, flagged=spans)}</div>',
                         unsafe_allow_html=True)
 
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from checker.compare import Check
 from checker.lexical import tokenize
 from checker.types import Hit, Label
 
@@ -68,19 +69,40 @@ def highlighted_article(text: str, spans: Sequence[Span], *, block: bool = True)
     return f'<div class="article" style="white-space: pre-wrap; line-height: 1.6">{"".join(out)}</div>'
 
 
-def shared_words(passage: str, query: str) -> str:
-    """The passage as escaped HTML with the words it shares with `query` marked."""
+def shared_words(passage: str, query: str, *, flagged: Sequence[tuple[int, int]] = ()) -> str:
+    """The passage as escaped HTML: words shared with `query` marked yellow, `flagged` spans red."""
     wanted = set(tokenize(query))
-    out, pos = [], 0
+    marks: list[tuple[int, int, str]] = [(s, e, "#ffb3b3") for s, e in flagged if 0 <= s < e <= len(passage)]
     for m in _WORD.finditer(passage):
         word = m.group()
         stems = tokenize(word) if len(word) > 1 and word.lower() not in _COMMON else []
-        if stems and stems[0] in wanted:
-            out.append(_esc(passage[pos : m.start()]))
-            out.append(f'<mark style="background:#fff3a3">{_esc(word)}</mark>')
-            pos = m.end()
+        if stems and stems[0] in wanted and not any(s < m.end() and m.start() < e for s, e, _ in marks):
+            marks.append((m.start(), m.end(), "#fff3a3"))
+    out, pos = [], 0
+    for s, e, colour in sorted(marks):
+        if s < pos:
+            continue
+        out.append(_esc(passage[pos:s]))
+        out.append(f'<mark style="background:{colour}">{_esc(passage[s:e])}</mark>')
+        pos = e
     out.append(_esc(passage[pos:]))
     return "".join(out)
+
+
+CHIP_COLOURS = {"differs": "#f4a6a6", "missing": "#f9e0a0", "agrees": "#d8f0dc"}
+
+
+def check_chips(checks: Sequence[Check]) -> str:
+    """The claim-against-evidence checks as small coloured labels, disagreements first."""
+    order = {"differs": 0, "missing": 1, "agrees": 2}
+    flagged = sorted((c for c in checks if c.is_flag()), key=lambda c: order[c.status])
+    agree = sum(1 for c in checks if c.status == "agrees")
+    chips = [f'<span style="background:{CHIP_COLOURS[c.status]};border-radius:4px;padding:1px 6px;'
+             f'margin:0 4px 4px 0;display:inline-block;font-size:0.8em" title="{_esc(c.kind)}">'
+             f'{_esc(c.kind)} {_esc(c.status)}: {_esc(c.detail)}</span>' for c in flagged]
+    if agree:
+        chips.append(f'<span style="font-size:0.8em;color:#3a7d44">{agree} check(s) agree</span>')
+    return "<div>" + "".join(chips) + "</div>"
 
 
 def score_bar(hit: Hit, *, best_possible: float) -> str:
