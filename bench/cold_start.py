@@ -1,0 +1,170 @@
+"""Cold start: seconds from launching `streamlit run app.py` to the first page being usable (the
+"Article text" box visible in headless Chromium), against the same for a trivial Streamlit page
+that shows only that box, launched the same way in the same run. Prints the ratio; appends it to
+bench/RESULTS.md. Needs Debian's chromium and Playwright (as the browser tests do).
+
+    python bench/cold_start.py [--rounds 3] [--json] [--no-record]
+
+The demo corpus is indexed first (not timed), so the app opens on a real index. Rounds alternate
+between the app and the trivial page; each uses a new server process and a new browser context
+(empty cache). One more launch of the app under `python -X importtime` lists what its page
+imports and what that costs, and whether torch or sentence-transformers load before the page is
+usable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from common import ROOT, record
+
+from checker.config import DEFAULT_MODEL
+from checker.corpus import load_corpus
+from checker.embed import get_embedder
+from checker.index import build_index
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port
+
+TRIVIAL_PAGE = 'import streamlit as st\n\nst.text_area("Article text")\n'
+HEAVY = ("torch", "sentence_transformers", "transformers", "faiss")
+
+
+def open_page(browser, script: Path, home: Path, *, python_flags: tuple[str, ...] = ()) -> dict[str, float]:
+    """Launch `streamlit run script`; seconds until it answers /_stcore/health, until the text box
+    is visible in a fresh browser context, and until the script run has finished."""
+    port = free_port()
+    env = {**os.environ, "CHECKER_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    log_path = home / f"streamlit-{script.stem}-{port}.log"
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, *python_flags, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                    raise RuntimeError(f"streamlit did not start: {log_path.read_text()[-2000:]}")
+                time.sleep(0.02)
+            health = time.perf_counter() - t0
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(base)
+            page.get_by_label("Article text").wait_for(state="visible", timeout=120_000)
+            usable = time.perf_counter() - t0
+            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+                                   "document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+                                   timeout=120_000)
+            idle = time.perf_counter() - t0
+            context.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return {"health": health, "usable": usable, "idle": idle, "log": str(log_path)}
+
+
+def import_costs(log: Path) -> list[tuple[int, str, int]]:
+    """(cumulative µs, module, depth) of every import in a `-X importtime` log, in order."""
+    rows = []
+    for line in log.read_text(errors="replace").splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+        if m:
+            rows.append((int(m.group(2)), m.group(4), len(m.group(3)) // 2))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    if not CHROMIUM.exists():
+        sys.exit(f"error: {CHROMIUM} is missing (make test installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    load = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import streamlit"], check=True)
+    import_streamlit = time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        home = Path(tmp)
+        build_index(load_corpus([ROOT / "corpus"]).documents, get_embedder(DEFAULT_MODEL), home / "index")
+        trivial = home / "trivial_page.py"
+        trivial.write_text(TRIVIAL_PAGE, encoding="utf-8")
+        app = ROOT / "app.py"
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        open_page(browser, trivial, home)  # warm the disk cache for both alike
+        open_page(browser, app, home)
+        apps, trivials = [], []
+        for _ in range(args.rounds):
+            apps.append(open_page(browser, app, home))
+            trivials.append(open_page(browser, trivial, home))
+        traced = open_page(browser, app, home, python_flags=("-X", "importtime"))
+        browser.close()
+        imports = import_costs(Path(traced["log"]))
+
+    def med(runs: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    usable, baseline = med(apps, "usable"), med(trivials, "usable")
+    ratio = usable / baseline
+    ours = [(us, name) for us, name, _ in imports if name.split(".")[0] in ("ui", "checker") and "." not in name]
+    ours += [(us, name) for us, name, _ in imports if name.split(".")[0] in ("ui", "checker") and
+             name.count(".") == 1]
+    third = [(us, name) for us, name, _ in imports if "." not in name and name in
+             ("pandas", "sqlalchemy", "numpy", "trafilatura", "sentencex", "bm25s", "pypdf", "Stemmer", *HEAVY)]
+    heavy_loaded = sorted({name for _, name, _ in imports if name.split(".")[0] in HEAVY})
+    top = sorted({n: us for us, n in ours + third}.items(), key=lambda kv: -kv[1])[:10]
+
+    print(f"app.py: usable after {usable:.2f} s (server healthy at {med(apps, 'health'):.2f} s, script run "
+          f"finished at {med(apps, 'idle'):.2f} s); median of {args.rounds}")
+    print(f"trivial page: usable after {baseline:.2f} s (healthy at {med(trivials, 'health'):.2f} s)")
+    print(f"`python -c 'import streamlit'`: {import_streamlit:.2f} s")
+    print(f"ratio: {ratio:.2f}x the trivial page; target <= 3 s: {'met' if usable <= 3 else 'NOT met'}")
+    print("heaviest imports when the app starts (cumulative, from -X importtime):")
+    for name, us in top:
+        print(f"  {us / 1e6:6.2f} s  {name}")
+    print(f"torch / sentence-transformers / faiss loaded before the page was usable: "
+          f"{', '.join(sorted({n.split('.')[0] for n in heavy_loaded})) or 'none'}")
+    if not args.no_record:
+        record("cold_start", [
+            f"app.py usable after {usable:.2f} s (healthy {med(apps, 'health'):.2f} s, run finished "
+            f"{med(apps, 'idle'):.2f} s) vs trivial page {baseline:.2f} s: ratio {ratio:.2f}x; "
+            f"target <= 3 s {'met' if usable <= 3 else 'NOT met'} (median of {args.rounds})",
+            f"python -c 'import streamlit': {import_streamlit:.2f} s; load average at start {load:.1f}",
+            "heaviest imports at start: " + ", ".join(f"{name} {us / 1e6:.2f} s" for name, us in top[:6]),
+            f"heavy libraries imported before the page was usable: "
+            f"{', '.join(sorted({n.split('.')[0] for n in heavy_loaded})) or 'none'}",
+        ])
+    if args.json:
+        print(json.dumps({"ratio": round(ratio, 4), "usable_seconds": round(usable, 3),
+                          "baseline_seconds": round(baseline, 3), "health_seconds": round(med(apps, "health"), 3),
+                          "idle_seconds": round(med(apps, "idle"), 3), "import_streamlit_seconds":
+                          round(import_streamlit, 3), "heavy_imports": heavy_loaded,
+                          "top_imports": {n: round(us / 1e6, 3) for n, us in top}}))
+
+
+if __name__ == "__main__":
+    main()
