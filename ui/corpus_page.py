@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pandas as pd
 import streamlit as st
 
 from checker import workbench as wb
@@ -42,6 +41,8 @@ def _update_index() -> None:
 
 
 def render() -> None:
+    import pandas as pd  # here, not at import: it costs the first page a third of a second
+
     st.title("Corpus")
     cfg = resources.settings()
     with st.form("upload_form", clear_on_submit=True):

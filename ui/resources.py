@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from checker.config import Settings, load_settings
-from checker.index import EvidenceIndex, Manifest
-from checker.retrieve import Retriever
-from checker.store import VerdictStore
+
+if TYPE_CHECKING:  # imported when first used, so that the first page appears sooner
+    from checker.index import EvidenceIndex
+    from checker.retrieve import Retriever
+    from checker.store import VerdictStore
 
 
 def settings() -> Settings:
@@ -18,6 +21,8 @@ def settings() -> Settings:
 
 def _stamp(folder: Path) -> str:
     """Changes whenever the index on disk is rebuilt, so caches refresh."""
+    from checker.index import Manifest
+
     try:
         return Manifest.read(folder).created + str((folder / "manifest.json").stat().st_mtime_ns)
     except Exception:
@@ -34,6 +39,7 @@ def _index(folder: str, stamp: str) -> EvidenceIndex:
 @st.cache_resource(show_spinner="Loading the language model (first time only)…", max_entries=2)
 def _retriever(folder: str, model: str, stamp: str) -> Retriever:
     from checker.embed import get_embedder
+    from checker.retrieve import Retriever
 
     cfg = settings()
     index = _index(folder, stamp)
@@ -42,6 +48,8 @@ def _retriever(folder: str, model: str, stamp: str) -> Retriever:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store(url: str) -> VerdictStore:
+    from checker.store import VerdictStore
+
     return VerdictStore(url)
 
 

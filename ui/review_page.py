@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from checker.export import row_record, to_claimreview, to_csv
@@ -14,6 +13,8 @@ from ui.text import escape_markdown
 
 
 def render() -> None:
+    import pandas as pd  # here, not at import: it costs the first page a third of a second
+
     st.title("Review")
     store = resources.store()
     cfg = resources.settings()
