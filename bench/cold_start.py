@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from common import ROOT, record
@@ -32,7 +31,7 @@ from checker.config import DEFAULT_MODEL
 from checker.corpus import load_corpus
 from checker.embed import get_embedder
 from checker.index import build_index
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 TRIVIAL_PAGE = 'import streamlit as st\n\nst.text_area("Article text")\n'
 HEAVY = ("torch", "sentence_transformers", "transformers", "faiss")
@@ -41,46 +40,18 @@ HEAVY = ("torch", "sentence_transformers", "transformers", "faiss")
 def open_page(browser, script: Path, home: Path, *, python_flags: tuple[str, ...] = ()) -> dict[str, float]:
     """Launch `streamlit run script`; seconds until it answers /_stcore/health, until the text box
     is visible in a fresh browser context, and until the script run has finished."""
-    port = free_port()
-    env = {**os.environ, "CHECKER_HOME": str(home), "PYTHONUNBUFFERED": "1"}
-    log_path = home / f"streamlit-{script.stem}-{port}.log"
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, *python_flags, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.perf_counter() - t0 > 120:
-                    raise RuntimeError(f"streamlit did not start: {log_path.read_text()[-2000:]}")
-                time.sleep(0.02)
-            health = time.perf_counter() - t0
-            context = browser.new_context()
-            page = context.new_page()
-            page.goto(base)
-            page.get_by_label("Article text").wait_for(state="visible", timeout=120_000)
-            usable = time.perf_counter() - t0
-            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-                                   "document.querySelectorAll('[data-stale=\"true\"]').length === 0",
-                                   timeout=120_000)
-            idle = time.perf_counter() - t0
-            context.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    return {"health": health, "usable": usable, "idle": idle, "log": str(log_path)}
+    with streamlit_server(home, script=script, python_flags=python_flags, timeout=120) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.base)
+        page.get_by_label("Article text").wait_for(state="visible", timeout=120_000)
+        usable = time.perf_counter() - server.started
+        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+                               "document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+                               timeout=120_000)
+        idle = time.perf_counter() - server.started
+        context.close()
+    return {"health": server.health_seconds, "usable": usable, "idle": idle, "log": str(server.log)}
 
 
 def import_costs(log: Path) -> list[tuple[int, str, int]]:

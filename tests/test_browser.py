@@ -41,7 +41,8 @@ def _check(page, text: str) -> None:
 def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None:
     """Check the demo article, save a verdict, reload and find it, and never run pasted script."""
     (tmp_path / "index").symlink_to(demo_index)
-    with streamlit_server(tmp_path) as base:
+    with streamlit_server(tmp_path) as server:
+        base = server.base
         page = browser.new_page(viewport={"width": 1500, "height": 1400})
         page.goto(base)
         page.get_by_label("Article text").wait_for(timeout=60_000)
@@ -111,7 +112,8 @@ def test_corpus_text_is_never_rendered(browser, tmp_path: Path) -> None:
     (corpus / "plain.md").write_text("---\ntitle: Football\n---\nThe cup final ended two to one.",
                                      encoding="utf-8")
     build_index(load_corpus([corpus]).documents, get_embedder(DEFAULT_MODEL), tmp_path / "index")
-    with streamlit_server(tmp_path) as base:
+    with streamlit_server(tmp_path) as server:
+        base = server.base
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
         page.goto(base)
         page.get_by_label("Article text").wait_for(timeout=60_000)
