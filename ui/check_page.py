@@ -294,6 +294,12 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
             st.markdown(score_bar(hit, best_possible=best), unsafe_allow_html=True)
             if hit.checks:
                 st.markdown(check_chips(hit.checks), unsafe_allow_html=True)
+            differing = [Span(c.claim_span[0], c.claim_span[1], "#ffb3b3", c.detail)
+                         for c in hit.checks if c.status == "differs"]
+            if differing:  # the checks ran on the searched wording, so their spans index it
+                st.markdown('<div style="font-size:0.85em">In the claim: '
+                            + highlighted_article(claim.query, differing, block=False) + "</div>",
+                            unsafe_allow_html=True)
             spans = [c.evidence_span for c in hit.checks if c.status == "differs" and c.evidence_span]
             st.markdown(f'<div style="font-size:0.92em">{shared_words(p.text, claim.query, flagged=spans)}</div>',
                         unsafe_allow_html=True)
