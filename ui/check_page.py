@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from checker import workbench as wb
 from checker.errors import CheckerError
 from checker.textio import decode_text, prepare_article
 from checker.types import Label
@@ -22,6 +23,16 @@ from ui.highlight import (
     shared_words,
 )
 from ui.text import escape_markdown, safe_link
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from checker import workbench as wb
+
+def _engine() -> ModuleType:
+    """checker.workbench, imported on first use: it pulls in the database and model code."""
+    return importlib.import_module("checker.workbench")
+
 
 DEMO_ARTICLE = Path(__file__).resolve().parent.parent / "checker" / "demo" / "article.txt"
 LABELS = [label.value for label in Label]
@@ -108,7 +119,7 @@ def _run_check() -> None:
             st.info(note.capitalize() + ".")
         retriever = resources.retriever()
         with st.spinner("Finding claims and their evidence…"):
-            work = wb.open_article(
+            work = _engine().open_article(
                 text, retriever=retriever, store=resources.store(), settings=cfg,
                 title=st.session_state.get("meta_title", ""), url=st.session_state.get("meta_url") or None,
                 source=st.session_state.get("meta_source") or None,
@@ -164,7 +175,7 @@ def _promote_box(work: wb.Workbench, visible: list[wb.WorkClaim]) -> None:
                               format_func=lambda i: textwrap.shorten(others[i].text, 120))
         if st.button("Make it a claim", key="promote") and choice is not None:
             try:
-                claim = wb.promote(work, others[choice], retriever=resources.retriever(),
+                claim = _engine().promote(work, others[choice], retriever=resources.retriever(),
                                    store=resources.store(), settings=resources.settings())
                 st.session_state["selected_claim"] = claim.claim_id
                 st.rerun()
@@ -185,8 +196,8 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
         st.caption("Standalone wording: " + escape_markdown(claim.standalone))
         if st.button("Search with the standalone wording", key=f"standalone_{claim.claim_id}"):
             try:
-                wb.reword(claim, claim.standalone, retriever=resources.retriever(), settings=resources.settings(),
-                          article_date=work.published)
+                _engine().reword(claim, claim.standalone, retriever=resources.retriever(),
+                                 settings=resources.settings(), article_date=work.published)
                 st.rerun()
             except CheckerError as exc:
                 st.error(str(exc))
@@ -206,7 +217,7 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
         dismiss = c2.form_submit_button("Dismiss this claim")
     if search:
         try:
-            wb.reword(claim, query, retriever=resources.retriever(), settings=resources.settings(),
+            _engine().reword(claim, query, retriever=resources.retriever(), settings=resources.settings(),
                       article_date=work.published)
             st.rerun()
         except CheckerError as exc:
@@ -243,7 +254,7 @@ def _verdict_form(claim: wb.WorkClaim) -> None:
             st.error("Choose a label before saving.")
             return
         try:
-            verdict = wb.save_verdict(claim, store=resources.store(), label=label, note=note,
+            verdict = _engine().save_verdict(claim, store=resources.store(), label=label, note=note,
                                       reviewer=reviewer, cited=[hits[p] for p in cited])
             st.session_state["reviewer_name"] = reviewer.strip()
             st.success(f"Saved version {verdict.version}: {verdict.label.value}.")
@@ -257,7 +268,7 @@ def _history(claim: wb.WorkClaim) -> None:
     store = resources.store()
     versions = store.history(claim.claim_id)
     with st.expander(f"History ({len(versions)} versions)"):
-        current = wb.current_hashes(resources.index().passages)
+        current = _engine().current_hashes(resources.index().passages)
         for v in reversed(versions):
             st.markdown(f"**v{v.version} · {v.label.value}** by {escape_markdown(v.reviewer)} at "
                         f"{v.created_at[:19].replace('T', ' ')}")
