@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import checker.dense as dense
 import checker.index as ix
 from checker.corpus import corpus_hash, document_hash
 from checker.embed import normalise
 from checker.errors import IndexMismatchError
 from checker.index import IndexSpec, build_index, choose_index_type, load_index
-from checker.lexical import LexicalIndex
+from checker.lexical import LexicalIndex, TermCounts
 from checker.retrieve import Retriever
 from checker.types import Document
 from tests.conftest import HashEmbedder
@@ -25,20 +26,20 @@ from tests.conftest import HashEmbedder
 
 
 def test_small_corpora_get_exact_search() -> None:
-    for n in (0, 1, 3, 10_000, ix.FLAT_MAX - 1):
+    for n in (0, 1, 3, 10_000, dense.FLAT_MAX - 1):
         assert choose_index_type(n) == IndexSpec("flat")
-    assert choose_index_type(ix.FLAT_MAX).type == "ivf_sq8"
+    assert choose_index_type(dense.FLAT_MAX).type == "ivf_sq8"
 
 
-@pytest.mark.parametrize("n", [ix.FLAT_MAX, 100_000, 1_000_000, 10_000_000])
+@pytest.mark.parametrize("n", [dense.FLAT_MAX, 100_000, 1_000_000, 10_000_000])
 def test_large_corpora_get_ivf_with_enough_probes(n: int) -> None:
     spec = choose_index_type(n)
-    assert spec.type == "ivf_sq8" and spec.rerank == ix.RERANK
+    assert spec.type == "ivf_sq8" and spec.rerank == dense.RERANK
     assert spec.nlist & (spec.nlist - 1) == 0, "a power of two"
-    assert n / spec.nlist >= ix.TRAIN_PER_LIST, "enough training vectors per list"
+    assert n / spec.nlist >= dense.TRAIN_PER_LIST, "enough training vectors per list"
     assert 1 <= spec.nprobe <= spec.nlist
     scanned = n * spec.nprobe / spec.nlist
-    assert scanned >= min(n, max(ix.SCAN_FRACTION * n, ix.MIN_SCAN)) * 0.999
+    assert scanned >= min(n, max(dense.SCAN_FRACTION * n, dense.MIN_SCAN)) * 0.999
 
 
 def test_one_million_passages() -> None:
@@ -82,7 +83,7 @@ def clustered(n: int, dim: int = 32, clusters: int = 40, seed: int = 0) -> np.nd
 
 def test_an_ivf_index_loads_back_with_its_search_parameters(tmp_path: Path, monkeypatch) -> None:
     """Forced on 2,000 vectors, with fewer probes than lists: recall@10 against exact search."""
-    monkeypatch.setattr(ix, "MIN_SCAN", 600)  # probe 30% of the lists, not all of them
+    monkeypatch.setattr(dense, "MIN_SCAN", 600)  # probe 30% of the lists, not all of them
     vectors = clustered(2_000)
     docs = [Document(f"d{i}", "", f"item {i}") for i in range(len(vectors))]
     build_index(docs, VectorEmbedder(vectors), tmp_path / "idx", index_type="ivf_sq8")
@@ -232,7 +233,7 @@ def test_rows_from_another_splitter_are_not_taken_over(tmp_path: Path, monkeypat
 
 def test_bm25_from_counts_matches_bm25s() -> None:
     texts = [d.text for d in make_docs(30)] + ["the and of it", "Lavrov met Blinken in Geneva", ""]
-    ours = ix._Terms.count(texts, []).bm25()
+    ours = TermCounts.count(texts, []).bm25()
     reference = LexicalIndex.build(texts)
     for query in ("Lavrov in Geneva", "troops border", "sanctions", "the", "unknownword"):
         assert np.array_equal(ours.scores(query), reference.scores(query)), query
