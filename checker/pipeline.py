@@ -131,7 +131,7 @@ def check_article(
         hits = [with_checks(c.text, h, article_date=article_date) for c, h in zip(claims, hits, strict=True)]
     if progress:
         progress(2, 2, "done")
-    reports = [ClaimReport(claim=c, evidence=tuple(h), vector=v) for c, h, v in zip(claims, hits, vectors, strict=True)]
+    reports = [ClaimReport(claim=c, evidence=tuple(h)) for c, h in zip(claims, hits, strict=True)]
     return CheckResult(reports, total, article.skipped, len(passing) - len(picked))
 
 

@@ -111,7 +111,6 @@ class ClaimReport:
 
     claim: Claim
     evidence: tuple[Hit, ...] = field(default_factory=tuple)
-    vector: Any = field(default=None, compare=False, repr=False)  # the claim's embedding
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
