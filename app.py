@@ -12,12 +12,31 @@ import streamlit as st
 
 st.set_page_config(page_title="Claim checker", page_icon="🔎", layout="wide")
 
-PAGES = {"Check": "ui.check_page", "Review": "ui.review_page", "Corpus": "ui.corpus_page"}
+PAGES = {"Check": "ui.check_page", "Articles": "ui.articles_page", "Review": "ui.review_page",
+         "Corpus": "ui.corpus_page"}
+
+
+def _remember_name() -> None:
+    """The reviewer's name lives in the session and in the address, so a reload keeps it."""
+    name = str(st.session_state.get("reviewer_name") or "").strip()
+    if name:
+        st.query_params["reviewer"] = name
+    else:
+        st.query_params.pop("reviewer", None)
+
+
+if "reviewer_name" not in st.session_state:
+    st.session_state["reviewer_name"] = st.query_params.get("reviewer", "")
 with st.sidebar:
     st.markdown("### 🔎 Claim checker")
     page = st.radio("Page", list(PAGES), key="page")
+    st.text_input("Your name", key="reviewer_name", on_change=_remember_name,
+                  help="Used for verdicts, assignments and comments; kept in the page address.")
     from ui import resources
 
+    resources.warm_up()
     cfg = resources.settings()
-    st.caption(f"Model: {cfg.model}  \nIndex: {cfg.index}")
+    status = resources.model_status()
+    ready = {"loading": "⏳ loading in the background", "ready": "✅ ready"}.get(status, "⚠️ " + status)
+    st.caption(f"Model: {cfg.model} ({ready})  \nIndex: {cfg.index}")
 importlib.import_module(PAGES[page]).render()

@@ -16,12 +16,12 @@ from pathlib import Path
 from common import ROOT, record
 
 from checker.config import DEFAULT_MODEL, Settings
-from checker.corpus import load_corpus
-from checker.embed import get_embedder
-from checker.index import build_index, load_index
+from checker.evidence.corpus import load_corpus
+from checker.evidence.index import build_index, load_index
+from checker.evidence.retrieve import Retriever
 from checker.pipeline import check_article
-from checker.retrieve import Retriever
-from checker.sentences import split_sentences
+from checker.text.embed import get_embedder
+from checker.text.sentences import split_sentences
 
 
 def median_time(fn, repeat: int) -> float:
@@ -52,7 +52,7 @@ def main() -> None:
 
         def run_check(compare_evidence: bool = True) -> None:
             check_article(text, retriever=retriever, top_k=settings.top_k, threshold=settings.claim_threshold,
-                          max_claims=settings.max_claims, article_date="2022-01-21",
+                          evidence_batch=settings.evidence_batch, article_date="2022-01-21",
                           compare_evidence=compare_evidence)
 
         def run_encode() -> None:

@@ -2,7 +2,7 @@
 
     python bench/checkworthiness_models.py [--data DIR] [--no-record]
 
-Splits come from checker/train.py (seed 0): whole debates held out. "best F1" is the F1 at
+Splits come from checker/training/checkworthiness.py (seed 0): whole debates held out. "best F1" is the F1 at
 the threshold that is best on the dev part, applied to the test part.
 """
 
@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 from common import ROOT, record
 
-from checker.checkworthy import default_model
-from checker.claims import score_sentence
+from checker.claims.checkworthy import default_model
+from checker.claims.features import score_sentence
+from checker.claims.linear import fit_logistic
 from checker.config import load_settings
-from checker.embed import get_embedder
-from checker.evaluate import classification_scores
-from checker.linear import fit_logistic
-from checker.train import load_parts
+from checker.evaluate.metrics import classification_scores
+from checker.text.embed import get_embedder
+from checker.training.checkworthiness import load_parts
 
 
 def dev_threshold(dev_scores: list[float], dev_labels: list[int]) -> float:
@@ -105,7 +105,7 @@ def main() -> None:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
     if not args.no_record:
-        record("checkworthiness_models", ["group-held-out splits of checker/train.py, seed 0", "", *lines])
+        record("checkworthiness_models", ["group-held-out splits of checker/training/checkworthiness.py, seed 0", "", *lines])
 
 
 if __name__ == "__main__":

@@ -28,9 +28,9 @@ from pathlib import Path
 from common import ROOT, record
 
 from checker.config import DEFAULT_MODEL
-from checker.corpus import load_corpus
-from checker.embed import get_embedder
-from checker.index import build_index
+from checker.evidence.corpus import load_corpus
+from checker.evidence.index import build_index
+from checker.text.embed import get_embedder
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 TRIVIAL_PAGE = 'import streamlit as st\n\nst.text_area("Article text")\n'

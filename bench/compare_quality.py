@@ -105,11 +105,11 @@ def meets_targets(result: dict) -> bool:
 
 def time_per_pair(pairs: list[dict], repeat: int = 5) -> float:
     """Seconds of CPU per labelled pair, every text analysed afresh (best of `repeat`)."""
-    from checker import compare as module
+    from checker.compare import text as module
 
     best = float("inf")
     for _ in range(repeat):
-        module._analyse.cache_clear()
+        module.analyse.cache_clear()
         t0 = time.process_time()
         for pair in pairs:
             run_pair(pair)
@@ -120,16 +120,16 @@ def time_per_pair(pairs: list[dict], repeat: int = 5) -> float:
 def article_pairs(top_k: int = 5) -> tuple[list[tuple[str, str, str | None]], str]:
     """The demo article's claims, each with its top passages of the demo corpus by BM25: the
     texts the pipeline would compare (the dense half of retrieval is left out: no model here)."""
-    from checker.claims import extract_claims
+    from checker.claims.features import extract_claims
     from checker.config import Settings
-    from checker.corpus import load_corpus, split_passages
-    from checker.lexical import LexicalIndex
+    from checker.evidence.corpus import load_corpus, split_passages
+    from checker.evidence.lexical import LexicalIndex
 
     settings = Settings()
     passages = [p for d in load_corpus([ROOT / "corpus"]).documents for p in split_passages(d)]
     lexical = LexicalIndex.build([p.embedding_text() for p in passages])
     article = (ROOT / "checker" / "demo" / "article.txt").read_text(encoding="utf-8")
-    claims = extract_claims(article, threshold=settings.claim_threshold, max_claims=settings.max_claims)
+    claims = extract_claims(article, threshold=settings.claim_threshold)
     out = []
     for claim in claims:
         scores = lexical.scores(claim.text)
@@ -141,12 +141,12 @@ def article_pairs(top_k: int = 5) -> tuple[list[tuple[str, str, str | None]], st
 def time_article(repeat: int = 15) -> tuple[float, int]:
     """CPU seconds to compare every claim of the demo article with its passages, the analysis
     cache cleared first (as for a new article), best of `repeat`; and the number of pairs."""
-    from checker import compare as module
+    from checker.compare import text as module
 
     pairs, article_date = article_pairs()
     best = float("inf")
     for _ in range(repeat):
-        module._analyse.cache_clear()
+        module.analyse.cache_clear()
         t0 = time.process_time()
         for claim, passage, date in pairs:
             compare(claim, passage, claim_date=article_date, evidence_date=date)

@@ -27,10 +27,10 @@ import numpy as np
 from common import ROOT, record
 
 from checker.config import DEFAULT_MODEL, load_settings
-from checker.corpus import load_corpus, split_passages
-from checker.embed import Embedder, get_embedder
-from checker.evaluate import cached_index
-from checker.index import build_index
+from checker.evaluate.retrieval import cached_index
+from checker.evidence.corpus import load_corpus, split_passages
+from checker.evidence.index import build_index
+from checker.text.embed import Embedder, get_embedder
 from checker.types import Document
 
 DATA = ROOT.parent / "shared" / "data" / "beir"

@@ -21,9 +21,9 @@ from pathlib import Path
 from common import ROOT, record
 
 from checker.config import DEFAULT_MODEL, load_settings
-from checker.corpus import load_corpus, split_passages
-from checker.embed import get_embedder
-from checker.index import build_index
+from checker.evidence.corpus import load_corpus, split_passages
+from checker.evidence.index import build_index
+from checker.text.embed import get_embedder
 
 SCIFACT = ROOT.parent / "shared" / "data" / "beir" / "scifact" / "corpus.jsonl"
 

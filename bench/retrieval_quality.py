@@ -20,14 +20,16 @@ from pathlib import Path
 import numpy as np
 from common import ROOT, record
 
+from checker.claims.linear import fit_logistic
 from checker.config import load_settings
-from checker.embed import get_embedder
-from checker.evaluate import cached_index, load_beir, retrieval_scores
-from checker.index import load_index
-from checker.lexical import LexicalIndex
-from checker.linear import fit_logistic
-from checker.retrieve import RetrievalConfig, Retriever, fuse
-from checker.textclean import clean_query
+from checker.evaluate.data import load_beir
+from checker.evaluate.metrics import retrieval_scores
+from checker.evaluate.retrieval import cached_index
+from checker.evidence.index import load_index
+from checker.evidence.lexical import LexicalIndex
+from checker.evidence.retrieve import RetrievalConfig, Retriever, fuse
+from checker.text.clean import clean_query
+from checker.text.embed import get_embedder
 
 SHARED = ROOT.parent / "shared" / "data" / "beir"
 WEIGHTS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]

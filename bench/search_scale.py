@@ -33,7 +33,14 @@ from pathlib import Path
 import numpy as np
 from common import ROOT, record
 
-from checker.index import IndexSpec, VectorFile, build_dense, choose_index_type, search_vectors, set_search_params
+from checker.evidence.index import (
+    IndexSpec,
+    VectorFile,
+    build_dense,
+    choose_index_type,
+    search_vectors,
+    set_search_params,
+)
 
 DATA = ROOT.parent / "shared" / "data" / "beir"
 CORPORA = ("scifact", "checkthat2021-2a")
@@ -55,8 +62,8 @@ def rss() -> dict[str, int]:
 def base_vectors() -> np.ndarray:
     """Real MiniLM passage embeddings, from the evaluation's cached indexes."""
     from checker.config import DEFAULT_MODEL, load_settings
-    from checker.embed import get_embedder
-    from checker.evaluate import cached_index
+    from checker.evaluate.retrieval import cached_index
+    from checker.text.embed import get_embedder
 
     cache = load_settings().cache
     parts = []
@@ -73,7 +80,7 @@ def query_vectors(cache: Path) -> np.ndarray:
     path = cache / f"queries-all-MiniLM-L6-v2-{key}.npy"
     if not path.exists():
         from checker.config import DEFAULT_MODEL
-        from checker.embed import get_embedder
+        from checker.text.embed import get_embedder
 
         cache.mkdir(parents=True, exist_ok=True)
         np.save(path, get_embedder(DEFAULT_MODEL).encode(texts))

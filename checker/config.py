@@ -7,15 +7,35 @@ named `CHECKER_<NAME>`; the README lists them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from checker.retrieve import RetrievalConfig
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+MODES = ("hybrid", "dense", "lexical")
+FUSIONS = ("rrf", "weighted")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    mode: str = "hybrid"
+    fusion: str = "weighted"  # measured best on SciFact and CheckThat! 2A: bench/RESULTS.md
+    rrf_k: int = 60
+    dense_weight: float = 0.7
+    candidates: int = 50
+    clean_queries: bool = False
+
+    def best_possible(self) -> float:
+        """The highest fused score a passage can get, for drawing score bars."""
+        if self.fusion == "weighted" and self.mode == "hybrid":
+            return 1.0
+        return (2.0 if self.mode == "hybrid" else 1.0) / (self.rrf_k + 1)
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES or self.fusion not in FUSIONS:
+            raise ValueError(f"unknown retrieval mode {self.mode!r} or fusion {self.fusion!r}")
 
 
 def _home(env: dict[str, str]) -> Path:
@@ -31,8 +51,8 @@ class Settings:
     db: str = ""
     top_k: int = 5
     claim_threshold: float = 0.35
-    max_claims: int = 40
-    max_sentences: int = 300
+    evidence_batch: int = 20  # claims whose evidence is searched at once: the app's first batch, each batch after
+    max_sentences: int = 20_000  # sentences scored per text at most; beyond it the notes say what was left out
     max_article_chars: int = 10_000_000
     batch_size: int = 32
     rrf_k: int = 60
@@ -47,14 +67,14 @@ class Settings:
     review_url: str = "https://factcheck.example/claims/{claim_id}"
     match_threshold: float = 0.85
     debug: bool = False
+    api_token: str = field(default="", repr=False)  # CHECKER_API_TOKEN: bearer token for API writes
+    api_max_body_bytes: int = 2_000_000  # the API refuses larger request bodies (413)
 
     def corpus_paths(self) -> list[Path]:
         """What the index is built from: the corpus, plus documents uploaded in the app."""
         return [self.corpus] + ([self.uploads] if self.uploads.is_dir() else [])
 
     def retrieval_config(self, **changes: Any) -> RetrievalConfig:
-        from checker.retrieve import RetrievalConfig
-
         base: dict[str, Any] = {"fusion": self.fusion, "dense_weight": self.dense_weight, "rrf_k": self.rrf_k,
                 "candidates": self.candidates}
         return RetrievalConfig(**(base | {k: v for k, v in changes.items() if v is not None}))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from checker.claims.focus import focus_spans, standalone
 from checker.config import Settings
 from checker.errors import InputError
-from checker.focus import focus_spans, standalone
-from checker.retrieve import Retriever
-from checker.sentences import split_sentences
+from checker.evidence.retrieve import Retriever
+from checker.text.sentences import split_sentences
 from checker.types import Claim, ClaimReport, Hit, Sentence
 
 Progress = Callable[[int, int, str], None]
@@ -30,6 +30,15 @@ def validate_article(text: str, *, max_chars: int) -> str:
     return text
 
 
+SHORT_TEXT = 2  # a text of at most this many sentences is checked whole: the user's intent wins
+SCORE_CHUNK = 256  # sentences embedded and scored per call, so that long texts stay bounded in memory
+
+
+def checks_every_sentence(sentences: int, *, check_all: bool = False) -> bool:
+    """Whether every sentence is a claim whatever its score: asked for, or a text of one or two sentences."""
+    return check_all or 0 < sentences <= SHORT_TEXT
+
+
 @dataclass(frozen=True)
 class ScoredArticle:
     """Every sentence considered, with its check-worthiness, reasons and embedding."""
@@ -38,49 +47,79 @@ class ScoredArticle:
     scores: list[float]
     reasons: list[tuple[str, ...]]
     vectors: np.ndarray
-    skipped: int  # sentences beyond the limit, not scored
+    skipped: int  # sentences beyond the CHECKER_MAX_SENTENCES limit, not scored (the notes say so)
 
     def ranked(self) -> list[int]:
         """Sentence indices, most check-worthy first; ties keep article order."""
         return sorted(range(len(self.sentences)), key=lambda i: (-self.scores[i], self.sentences[i].start))
 
+    def picked(self, threshold: float, *, check_all: bool = False) -> list[int]:
+        """The claims, best first: every sentence scoring at least `threshold`, or every sentence
+        when `checks_every_sentence` says so."""
+        every = checks_every_sentence(len(self.sentences) + self.skipped, check_all=check_all)
+        return [i for i in self.ranked() if every or self.scores[i] >= threshold]
 
-def score_article(text: str, *, retriever: Retriever, max_sentences: int = 300,
-                  batch_size: int = 32) -> ScoredArticle:
-    """Split, embed and score the sentences of an article (the first `max_sentences` of them)."""
-    from checker.checkworthy import score_sentences
+    def claim(self, i: int, text: str) -> Claim:
+        """Sentence `i` as a claim, with its focus spans and standalone wording (`text` is the article)."""
+        s = self.sentences[i]
+        return Claim(text=s.text, start=s.start, end=s.end, score=self.scores[i], reasons=self.reasons[i],
+                     focus=tuple(focus_spans(s.text, offset=s.start)),
+                     standalone=standalone(s.text, before=text[: s.start]))
+
+
+def score_article(text: str, *, retriever: Retriever, max_sentences: int = 20_000,
+                  batch_size: int = 32, progress: Progress | None = None) -> ScoredArticle:
+    """Split, embed and score every sentence of an article, `SCORE_CHUNK` at a time.
+
+    Only a text beyond `max_sentences` (a limit that protects the machine) is cut, and the
+    result counts what was left out, so that the notes can say so.
+    """
+    from checker.claims.checkworthy import score_sentences
 
     sentences = split_sentences(text)
     kept = sentences[:max_sentences]
     texts = [s.text for s in kept]
-    vectors = retriever.embed(texts, batch_size=batch_size) if texts else np.zeros((0, 1), dtype=np.float32)
-    scored = score_sentences(texts, vectors=vectors, embedding_model=retriever.embedder.name)
-    return ScoredArticle(kept, [s for s, _ in scored], [r for _, r in scored], vectors,
-                         skipped=len(sentences) - len(kept))
+    scores: list[float] = []
+    reasons: list[tuple[str, ...]] = []
+    parts: list[np.ndarray] = []
+    for lo in range(0, len(texts), SCORE_CHUNK):
+        if progress:
+            progress(lo, len(texts), f"scoring sentences {lo + 1:,}–{min(lo + SCORE_CHUNK, len(texts)):,} "
+                                     f"of {len(texts):,}")
+        chunk = texts[lo : lo + SCORE_CHUNK]
+        vectors = retriever.embed(chunk, batch_size=batch_size)
+        scored = score_sentences(chunk, vectors=vectors, embedding_model=retriever.embedder.name)
+        scores += [s for s, _ in scored]
+        reasons += [r for _, r in scored]
+        parts.append(vectors)
+    matrix = np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.float32)
+    return ScoredArticle(kept, scores, reasons, matrix, skipped=len(sentences) - len(kept))
+
+
+def skipped_note(sentences: int, skipped: int) -> list[str]:
+    """What the notes say when a text was cut at the sentence limit (nothing otherwise)."""
+    if not skipped:
+        return []
+    return [f"only the first {sentences - skipped:,} of {sentences:,} sentences were scored "
+            "(CHECKER_MAX_SENTENCES protects the machine; raise it to read the rest)"]
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The reports of one check, and what was left out to keep it bounded."""
+    """The reports of one check: every claim, each with its evidence."""
 
     reports: list[ClaimReport]
     sentences: int  # sentences in the article
-    skipped_sentences: int  # beyond the scoring limit
-    dropped_claims: int  # above the threshold but beyond the claim limit
+    skipped_sentences: int  # beyond the sentence limit, not scored
+    every_sentence: bool = False  # every sentence was checked, whatever its score (asked for, or a short text)
 
     def notes(self) -> list[str]:
-        out = []
-        if self.skipped_sentences:
-            out.append(f"only the first {self.sentences - self.skipped_sentences:,} of {self.sentences:,} "
-                       "sentences were scored (CHECKER_MAX_SENTENCES)")
-        if self.dropped_claims:
-            out.append(f"{self.dropped_claims:,} more claims passed the threshold but were not searched "
-                       "(CHECKER_MAX_CLAIMS)")
-        return out
+        return skipped_note(self.sentences, self.skipped_sentences)
 
     def to_dict(self) -> dict[str, object]:
         return {"claims": [r.to_dict() for r in self.reports], "sentences": self.sentences,
-                "skipped_sentences": self.skipped_sentences, "notes": self.notes()}
+                "skipped_sentences": self.skipped_sentences, "every_sentence": self.every_sentence,
+                "notes": self.notes()}
 
 
 def with_checks(claim: str, hits: list[Hit], *, article_date: str | None = None) -> list[Hit]:
@@ -91,54 +130,64 @@ def with_checks(claim: str, hits: list[Hit], *, article_date: str | None = None)
                                             evidence_date=h.passage.date))) for h in hits]
 
 
+def search_evidence(claims: Sequence[Claim], vectors: np.ndarray, *, retriever: Retriever, top_k: int = 5,
+                    article_date: str | None = None, compare_evidence: bool = True) -> list[ClaimReport]:
+    """One report per claim: its evidence, and the checks of each passage against it."""
+    hits = retriever.search_many([c.text for c in claims], top_k=top_k, vectors=vectors)
+    if compare_evidence:
+        hits = [with_checks(c.text, h, article_date=article_date) for c, h in zip(claims, hits, strict=True)]
+    return [ClaimReport(claim=c, evidence=tuple(h)) for c, h in zip(claims, hits, strict=True)]
+
+
 def check_article(
     text: str,
     *,
     retriever: Retriever,
     top_k: int = 5,
     threshold: float = 0.35,
-    max_claims: int = 40,
+    check_all: bool = False,
+    evidence_batch: int = 20,
     max_chars: int = 10_000_000,
-    max_sentences: int = 300,
+    max_sentences: int = 20_000,
     article_date: str | None = None,
     compare_evidence: bool = True,
     progress: Progress | None = None,
+    on_reports: Callable[[list[ClaimReport]], None] | None = None,
 ) -> CheckResult:
-    """One report per claim scoring at least `threshold`, most check-worthy first.
+    """One report per claim, most check-worthy first, each with its evidence.
 
-    At most `max_sentences` sentences are scored and `max_claims` claims searched; the result
-    says what was left out.
+    The claims are the sentences scoring at least `threshold`, or every sentence with
+    `check_all` or in a text of one or two sentences. Every sentence is scored; evidence is
+    searched `evidence_batch` claims at a time, best first, and each batch goes to
+    `on_reports` as soon as it is ready, so a caller can show the first claims early.
     """
     validate_article(text, max_chars=max_chars)
-    if progress:
-        progress(0, 2, "finding claims")
-    article = score_article(text, retriever=retriever, max_sentences=max_sentences)
-    passing = [i for i in article.ranked() if article.scores[i] >= threshold]
-    picked = passing[:max_claims]
+    article = score_article(text, retriever=retriever, max_sentences=max_sentences, progress=progress)
     total = len(article.sentences) + article.skipped
-    if not picked:
-        return CheckResult([], total, article.skipped, 0)
-    claims = [Claim(text=article.sentences[i].text, start=article.sentences[i].start,
-                    end=article.sentences[i].end, score=article.scores[i], reasons=article.reasons[i],
-                    focus=tuple(focus_spans(article.sentences[i].text, offset=article.sentences[i].start)),
-                    standalone=standalone(article.sentences[i].text, before=text[: article.sentences[i].start]))
-              for i in picked]
+    every = checks_every_sentence(total, check_all=check_all)
+    picked = article.picked(threshold, check_all=check_all)
+    claims = [article.claim(i, text) for i in picked]
+    reports: list[ClaimReport] = []
+    step = max(1, evidence_batch)
+    for lo in range(0, len(claims), step):
+        if progress:
+            progress(lo, len(claims), f"searching evidence for claims {lo + 1:,}–"
+                                      f"{min(lo + step, len(claims)):,} of {len(claims):,}")
+        batch = search_evidence(claims[lo : lo + step], article.vectors[picked[lo : lo + step]],
+                                retriever=retriever, top_k=top_k, article_date=article_date,
+                                compare_evidence=compare_evidence)
+        reports += batch
+        if on_reports:
+            on_reports(batch)
     if progress:
-        progress(1, 2, f"searching evidence for {len(claims)} claims")
-    vectors = article.vectors[picked]
-    hits = retriever.search_many([c.text for c in claims], top_k=top_k, vectors=vectors)
-    if compare_evidence:
-        hits = [with_checks(c.text, h, article_date=article_date) for c, h in zip(claims, hits, strict=True)]
-    if progress:
-        progress(2, 2, "done")
-    reports = [ClaimReport(claim=c, evidence=tuple(h)) for c, h in zip(claims, hits, strict=True)]
-    return CheckResult(reports, total, article.skipped, len(passing) - len(picked))
+        progress(len(claims), len(claims), "done")
+    return CheckResult(reports, total, article.skipped, every)
 
 
 def open_retriever(settings: Settings, *, index_dir: Path | None = None) -> Retriever:
     """The retriever for the configured model and index, refusing a mismatched pair."""
-    from checker.embed import get_embedder
-    from checker.index import load_index
+    from checker.evidence.index import load_index
+    from checker.text.embed import get_embedder
 
     folder = Path(index_dir or settings.index)
     index = load_index(folder, model=settings.model)

@@ -66,7 +66,7 @@ class Claim:
     end: int
     score: float
     reasons: tuple[str, ...] = ()
-    focus: tuple[Any, ...] = ()  # checker.focus.Focus spans, in article offsets
+    focus: tuple[Any, ...] = ()  # checker.claims.focus.Focus spans, in article offsets
     standalone: str | None = None  # a wording that stands on its own, for searching
 
 

@@ -11,15 +11,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from checker.checkworthy import score_sentences
+import numpy as np
+
+from checker.claims.checkworthy import score_sentences
+from checker.claims.focus import Focus, focus_spans, standalone
+from checker.compare import Check
 from checker.config import Settings
 from checker.errors import CheckerError, InputError
-from checker.focus import Focus, focus_spans, standalone
-from checker.pipeline import score_article, validate_article, with_checks
-from checker.retrieve import Retriever
-from checker.store import Match, VerdictStore
+from checker.evidence.retrieve import Retriever
+from checker.pipeline import Progress, checks_every_sentence, score_article, validate_article, with_checks
+from checker.text.sentences import split_sentences
 from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Verdict, text_hash
+from checker.verdicts import worklog
+from checker.verdicts.store import Match, VerdictStore
 
 
 @dataclass
@@ -41,6 +47,10 @@ class WorkClaim:
     attention: bool = False  # its best evidence disagreed on a number, date or negation when checked
     focus: tuple[Focus, ...] = ()  # checkable spans, in article offsets
     standalone: str | None = None  # the claim reworded to stand on its own
+    loaded: bool = True  # its evidence has been searched (long texts load the rest on demand)
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # the sentence's embedding
+    status: str = "to check"  # its place in the work queue: to check, in review, done
+    assignee: str | None = None
 
 
 @dataclass
@@ -49,13 +59,21 @@ class Workbench:
     text: str
     sentences: list[Sentence]
     claims: list[WorkClaim]
-    truncated: int = 0  # sentences left out because of the claim limit
+    truncated: int = 0  # sentences beyond the CHECKER_MAX_SENTENCES limit, not scored (the page says so)
     published: str | None = None  # the article's date, for resolving relative dates
+    every_sentence: bool = False  # every sentence is a claim (asked for, or a text of one or two sentences)
+    title: str = ""
+    url: str | None = None
+    source: str | None = None
 
     def visible(self, threshold: float) -> list[WorkClaim]:
         """Claims to list: above the threshold or promoted, not dismissed, best first."""
         shown = [c for c in self.claims if not c.dismissed and (c.promoted or c.score >= threshold)]
         return sorted(shown, key=lambda c: (-c.score, c.start))
+
+    def waiting(self, threshold: float) -> list[WorkClaim]:
+        """Listed claims whose evidence has not been searched yet, best first."""
+        return [c for c in self.visible(threshold) if not c.loaded]
 
     def get(self, claim_id: int) -> WorkClaim:
         return next(c for c in self.claims if c.claim_id == claim_id)
@@ -71,37 +89,72 @@ class Workbench:
 
 def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settings: Settings,
                  title: str = "", url: str | None = None, source: str | None = None,
-                 published: str | None = None) -> Workbench:
-    """Check an article, save it with its claims, and attach evidence and earlier verdicts."""
+                 published: str | None = None, check_all: bool = False,
+                 progress: Progress | None = None) -> Workbench:
+    """Check an article, save it with its claims, and attach evidence and earlier verdicts.
+
+    Every sentence is scored and kept, so the threshold can move; with `check_all`, or in a
+    text of one or two sentences, every sentence is a claim whatever its score. Evidence is
+    searched at once for the first `settings.evidence_batch` claims; `load_evidence` fetches
+    the rest when the reviewer opens them or asks for the next batch.
+    """
     validate_article(text, max_chars=settings.max_article_chars)
     article = score_article(text, retriever=retriever, batch_size=settings.batch_size,
-                            max_sentences=settings.max_sentences)
+                            max_sentences=settings.max_sentences, progress=progress)
     if not article.sentences:
         raise InputError("no sentences found in the article")
-    kept = article.ranked()[: settings.max_claims]
+    every = checks_every_sentence(len(article.sentences) + article.skipped, check_all=check_all)
+    kept = article.ranked()
     article_id = store.add_article(text, title=title, url=url, source=source, published=published)
-    texts = [article.sentences[i].text for i in kept]
-    vectors = article.vectors[kept]
     ids = store.add_claims(article_id, [(article.sentences[i].start, article.sentences[i].end,
                                          article.sentences[i].text, article.scores[i]) for i in kept],
-                           vectors=vectors, model=retriever.embedder.name)
-    hits = [with_checks(t, h, article_date=published)
-            for t, h in zip(texts, retriever.search_many(texts, top_k=settings.top_k, vectors=vectors), strict=True)]
-    matches = store.similar_verdicts(vectors, model=retriever.embedder.name,
+                           vectors=article.vectors[kept], model=retriever.embedder.name)
+    matches = store.similar_verdicts(article.vectors[kept], model=retriever.embedder.name,
                                      threshold=settings.match_threshold, exclude_article=article_id)
-    claims = [
-        WorkClaim(claim_id=cid, start=article.sentences[i].start, end=article.sentences[i].end,
-                  sentence=article.sentences[i].text, score=article.scores[i], reasons=article.reasons[i],
-                  query=article.sentences[i].text, evidence=h, match=m, verdict=store.latest(cid),
-                  focus=tuple(focus_spans(article.sentences[i].text, offset=article.sentences[i].start)),
-                  standalone=standalone(article.sentences[i].text, before=text[: article.sentences[i].start]),
-                  attention=bool(h) and h[0].differs())
-        for i, cid, h, m in zip(kept, ids, hits, matches, strict=True)
-    ]
-    sentences = article.sentences
-    truncated = len(sentences) + article.skipped - len(kept)
-    return Workbench(article_id=article_id, text=text, sentences=sentences, claims=claims,
-                     truncated=max(0, truncated), published=published)
+    claims = []
+    for i, cid, m in zip(kept, ids, matches, strict=True):
+        c = article.claim(i, text)
+        claim = WorkClaim(claim_id=cid, start=c.start, end=c.end, sentence=c.text, score=c.score,
+                          reasons=c.reasons, query=c.text, match=m, verdict=store.latest(cid),
+                          focus=c.focus, standalone=c.standalone, loaded=False, promoted=every,
+                          vector=article.vectors[i])
+        claim.status, claim.assignee = worklog.claim_status(store, cid)
+        claims.append(claim)
+    work = Workbench(article_id=article_id, text=text, sentences=article.sentences, claims=claims,
+                     truncated=article.skipped, published=published, every_sentence=every, title=title,
+                     url=url, source=source)
+    first = work.waiting(settings.claim_threshold)[: max(1, settings.evidence_batch)]
+    load_evidence(work, first, retriever=retriever, settings=settings, progress=progress)
+    worklog.record_check(store, article_id, [_saved(c) for c in claims], truncated=article.skipped)
+    return work
+
+
+def load_evidence(work: Workbench, claims: Sequence[WorkClaim], *, retriever: Retriever, settings: Settings,
+                  store: VerdictStore | None = None, progress: Progress | None = None) -> int:
+    """Search evidence for those of `claims` still without it, `settings.evidence_batch` at a time
+    (and remember it when `store` is given). Returns how many were searched.
+    """
+    todo = [c for c in claims if not c.loaded]
+    step = max(1, settings.evidence_batch)
+    for lo in range(0, len(todo), step):
+        batch = todo[lo : lo + step]
+        if progress:
+            progress(lo, len(todo), f"searching evidence for claims {lo + 1:,}–{lo + len(batch):,} of {len(todo):,}")
+        missing = [c for c in batch if c.vector is None]
+        if missing:
+            for c, v in zip(missing, retriever.embed([c.query for c in missing]), strict=True):
+                c.vector = v
+        vectors = np.stack([np.asarray(c.vector, dtype=np.float32) for c in batch])
+        found = retriever.search_many([c.query for c in batch], top_k=settings.top_k, vectors=vectors)
+        for c, hits in zip(batch, found, strict=True):
+            c.evidence = with_checks(c.query, hits, article_date=work.published)
+            c.attention = bool(c.evidence) and c.evidence[0].differs()
+            c.loaded = True
+            if store is not None:
+                worklog.update_claim(store, work.article_id, _saved(c))
+    if progress and todo:
+        progress(len(todo), len(todo), "done")
+    return len(todo)
 
 
 def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store: VerdictStore,
@@ -110,6 +163,7 @@ def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store:
     for c in work.claims:
         if c.start == sentence.start and c.end == sentence.end:
             c.dismissed, c.promoted = False, True
+            worklog.update_claim(store, work.article_id, _saved(c))
             return c
     vector = retriever.embed([sentence.text])
     ((score, reasons),) = score_sentences([sentence.text], vectors=vector, embedding_model=retriever.embedder.name)
@@ -124,18 +178,80 @@ def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store:
                       verdict=store.latest(cid), promoted=True,
                       focus=tuple(focus_spans(sentence.text, offset=sentence.start)),
                       standalone=standalone(sentence.text, before=work.text[: sentence.start]))
+    claim.status, claim.assignee = worklog.claim_status(store, cid)
     work.claims.append(claim)
+    worklog.update_claim(store, work.article_id, _saved(claim))
     return claim
 
 
 def reword(claim: WorkClaim, query: str, *, retriever: Retriever, settings: Settings,
-           article_date: str | None = None) -> None:
-    """Search again with the reviewer's wording of the claim."""
+           article_date: str | None = None, store: VerdictStore | None = None,
+           article_id: int | None = None) -> None:
+    """Search again with the reviewer's wording of the claim (remembered when `store` is given)."""
     query = query.strip()
     if not query:
         raise InputError("the claim's wording is empty")
     claim.query = query
     claim.evidence = with_checks(query, retriever.search(query, top_k=settings.top_k), article_date=article_date)
+    if store is not None and article_id is not None:
+        worklog.update_claim(store, article_id, _saved(claim))
+
+
+def dismiss(work: Workbench, claim: WorkClaim, *, store: VerdictStore) -> None:
+    """Take a claim off the list (promoting its sentence brings it back)."""
+    claim.dismissed, claim.promoted = True, False
+    worklog.update_claim(store, work.article_id, _saved(claim))
+
+
+def hit_record(hit: Hit) -> dict[str, Any]:
+    """Everything needed to show a hit again later, as plain JSON values."""
+    return {"passage": hit.passage.to_dict(), "score": hit.score, "dense_score": hit.dense_score,
+            "lexical_score": hit.lexical_score, "rank": hit.rank, "dense_part": hit.dense_part,
+            "lexical_part": hit.lexical_part, "checks": [c.to_dict() for c in hit.checks]}
+
+
+def hit_from_record(data: dict[str, Any]) -> Hit:
+    checks = tuple(Check(c["kind"], c["status"], (c["claim_start"], c["claim_end"]),
+                         None if c["evidence_start"] is None else (c["evidence_start"], c["evidence_end"]),
+                         c["detail"]) for c in data.get("checks", ()))
+    return Hit(Passage.from_dict(data["passage"]), data["score"], data["dense_score"], data["lexical_score"],
+               rank=data["rank"], dense_part=data["dense_part"], lexical_part=data["lexical_part"],
+               checks=checks)
+
+
+def _saved(claim: WorkClaim) -> dict[str, Any]:
+    return {"claim_id": claim.claim_id, "query": claim.query, "reasons": list(claim.reasons),
+            "evidence": [hit_record(h) for h in claim.evidence] if claim.loaded else None,
+            "dismissed": claim.dismissed,
+            "promoted": claim.promoted}
+
+
+def reopen_article(article_id: int, *, store: VerdictStore, settings: Settings) -> Workbench | None:
+    """A checked article as it was left, from the store: no model, no search. None if unknown.
+
+    Earlier verdicts on similar claims are looked up again with the stored claim vectors, so a
+    verdict saved since on another article shows up."""
+    saved = worklog.load_article(store, article_id)
+    if saved is None:
+        return None
+    claims = [WorkClaim(claim_id=c.claim_id, start=c.start, end=c.end, sentence=c.sentence, score=c.score,
+                        reasons=c.reasons, query=c.query, evidence=[hit_from_record(h) for h in c.evidence or ()],
+                        verdict=store.latest(c.claim_id), dismissed=c.dismissed, promoted=c.promoted,
+                        focus=tuple(focus_spans(c.sentence, offset=c.start)),
+                        standalone=standalone(c.sentence, before=saved.text[: c.start]),
+                        status=c.status, assignee=c.assignee, loaded=c.evidence is not None)
+              for c in saved.claims]
+    for c in claims:
+        c.attention = bool(c.evidence) and c.evidence[0].differs()
+    if claims:
+        model, vectors = worklog.claim_vectors(store, [c.claim_id for c in claims])
+        if vectors is not None:
+            for c, m in zip(claims, store.similar_verdicts(vectors, model=model, threshold=settings.match_threshold,
+                                                            exclude_article=article_id), strict=True):
+                c.match = m
+    return Workbench(article_id=saved.article_id, text=saved.text, sentences=split_sentences(saved.text),
+                     claims=claims, truncated=saved.truncated, published=saved.published, title=saved.title,
+                     url=saved.url, source=saved.source)
 
 
 def cite(hits: Sequence[Hit]) -> list[CitedEvidence]:
@@ -151,6 +267,11 @@ def save_verdict(claim: WorkClaim, *, store: VerdictStore, label: Label | str, n
     verdict = store.save_verdict(claim.claim_id, label=label, note=note, reviewer=reviewer,
                                  claim_text=claim.query, cited=cite(cited))
     claim.verdict = verdict
+    try:
+        worklog.set_status(store, claim.claim_id, status="done")
+        claim.status = "done"
+    except CheckerError:
+        pass  # a claim saved outside a checked article has no place in the queue
     return verdict
 
 
@@ -190,7 +311,7 @@ def save_upload(name: str, data: bytes, *, settings: Settings) -> tuple[Path, in
     Raises InputError (and saves nothing) when the file is too big, of the wrong type, or
     holds no usable document.
     """
-    from checker.corpus import load_bytes
+    from checker.evidence.corpus import load_bytes
 
     suffix = Path(name).suffix.lower()
     if suffix.lstrip(".") not in UPLOAD_TYPES:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checker.embed import normalise
+from checker.text.embed import normalise
 from checker.types import Document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,9 +70,9 @@ def tiny_docs() -> list[Document]:
 def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped demo corpus indexed with the real model (built once per test run)."""
     from checker.config import DEFAULT_MODEL
-    from checker.corpus import load_corpus
-    from checker.embed import get_embedder
-    from checker.index import build_index
+    from checker.evidence.corpus import load_corpus
+    from checker.evidence.index import build_index
+    from checker.text.embed import get_embedder
 
     folder = tmp_path_factory.mktemp("demo") / "index"
     loaded = load_corpus([ROOT / "corpus"])
@@ -84,9 +84,9 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_retriever(demo_index: Path):
     from checker.config import DEFAULT_MODEL
-    from checker.embed import get_embedder
-    from checker.index import load_index
-    from checker.retrieve import Retriever
+    from checker.evidence.index import load_index
+    from checker.evidence.retrieve import Retriever
+    from checker.text.embed import get_embedder
 
     return Retriever(load_index(demo_index, model=DEFAULT_MODEL), get_embedder(DEFAULT_MODEL))
 

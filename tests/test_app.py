@@ -36,7 +36,7 @@ def _save(at: AppTest, claim_id: int, label: str, note: str, reviewer: str, cite
     at.text_area(key=f"note_{claim_id}").input(note)
     if cite_first:
         evidence = at.session_state["work"].get(claim_id).evidence
-        at.multiselect(key=f"cite_{claim_id}").set_value([evidence[0].passage.passage_id])
+        at.checkbox(key=f"cite_{claim_id}_{evidence[0].passage.passage_id}").check()
     at.text_input(key=f"reviewer_{claim_id}").input(reviewer)
     at.button(key=f"FormSubmitter:verdict_form_{claim_id}-Save verdict").click().run()
 
@@ -100,3 +100,46 @@ def test_corpus_page_lists_documents_and_manifest(app: AppTest) -> None:
     assert not app.exception
     assert app.metric[0].value == "60" or int(app.metric[0].value) >= 30
     assert "geneva" in " ".join(app.dataframe[0].value["doc_id"]).lower()
+
+
+def test_check_every_sentence_switch(app: AppTest) -> None:
+    """The switch lists every sentence as a claim, even those far below the threshold; a text of
+    one sentence is checked whole without it."""
+    text = ("Russia has massed 100,000 troops near the border, officials said. The weather was nice. "
+            "What happens next? Thanks for reading.")
+    _check(app, text)
+    plain = app.session_state["work"]
+    threshold = app.slider(key="threshold").value
+    assert not plain.every_sentence and len(plain.visible(threshold)) < len(plain.sentences)
+    app.toggle(key="check_all").set_value(True)
+    _check(app, text)
+    assert not app.exception and not app.error
+    every = app.session_state["work"]
+    assert every.every_sentence and len(app.radio(key="selected_claim").options) == len(every.sentences) == 4
+    assert any("Every sentence is checked" in c.value for c in app.caption)
+    app.toggle(key="check_all").set_value(False)
+    _check(app, "Turnout in the 2019 election was 67.3 percent.")
+    one = app.session_state["work"]
+    assert one.every_sentence and len(app.radio(key="selected_claim").options) == 1
+    assert one.claims[0].evidence
+
+
+def test_long_text_loads_evidence_in_batches(app: AppTest, monkeypatch) -> None:
+    """Every claim is listed; evidence comes for the first batch, then per click or when a claim is opened."""
+    monkeypatch.setenv("CHECKER_EVIDENCE_BATCH", "3")
+    text = " ".join(f"Officials said {n} thousand Russian troops were near the border with Ukraine on day {n}."
+                    for n in range(2, 12))
+    _check(app, text)
+    assert not app.exception and not app.error
+    work = app.session_state["work"]
+    listed = work.visible(app.slider(key="threshold").value)
+    assert len(listed) == len(app.radio(key="selected_claim").options) == 10
+    assert sum(c.loaded for c in work.claims) == 3
+    assert any("Evidence found for 3 of 10" in c.value for c in app.caption)
+    app.button(key="load_more").click().run()
+    assert not app.exception and sum(c.loaded for c in app.session_state["work"].claims) == 6
+    last = app.session_state["work"].visible(app.slider(key="threshold").value)[-1]
+    assert not last.loaded
+    app.radio(key="selected_claim").set_value(last.claim_id).run()
+    assert not app.exception and app.session_state["work"].get(last.claim_id).loaded
+    assert app.radio(key="selected_claim").value == last.claim_id

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -99,9 +100,9 @@ def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None
 def test_corpus_text_is_never_rendered(browser, tmp_path: Path) -> None:
     """A corpus document carrying a script shows as text in evidence cards and on the Corpus page."""
     from checker.config import DEFAULT_MODEL
-    from checker.corpus import load_corpus
-    from checker.embed import get_embedder
-    from checker.index import build_index
+    from checker.evidence.corpus import load_corpus
+    from checker.evidence.index import build_index
+    from checker.text.embed import get_embedder
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -131,3 +132,30 @@ def test_corpus_text_is_never_rendered(browser, tmp_path: Path) -> None:
         _settle(page)
         assert page.evaluate("typeof window.__x") == "undefined"
         assert page.evaluate("typeof window.__y") == "undefined"
+
+
+MARKDOWN_PAYLOADS = ("\n\n![pixel](http://203.0.113.9/pixel.png)\n\n[click here](https://evil.example/)\n\n"
+                     "# Injected heading\n\n")
+
+
+def test_pasted_markdown_stays_text(browser, tmp_path: Path, demo_index: Path) -> None:
+    """An article carrying Markdown (image, link, heading) shows it as text; no request leaves."""
+    (tmp_path / "index").symlink_to(demo_index)
+    with streamlit_server(tmp_path) as server:
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        outside: list[str] = []
+        page.on("request", lambda r: outside.append(r.url)
+                if urllib.parse.urlsplit(r.url).hostname not in ("127.0.0.1", None) else None)
+        page.goto(server.base)
+        page.get_by_label("Article text").wait_for(timeout=60_000)
+        _check(page, "Officials said 100,000 troops massed near the border on Friday. [see](https://evil.example/a)"
+                     + MARKDOWN_PAYLOADS + "The ministry confirmed the figure of 100,000 troops on Friday.")
+        page.locator("div.article").first.wait_for(timeout=120_000)
+        _settle(page)
+        page.wait_for_timeout(500)
+        article = page.locator("div.article").first
+        assert "# Injected heading" in article.inner_text() and "![pixel]" in article.inner_text()
+        main = page.locator("[data-testid='stMain']").first
+        assert main.locator("a[href*='evil.example'], img[src*='203.0.113.9']").count() == 0
+        assert main.locator("h1, h2, h3, h4, h5, h6").filter(has_text="Injected heading").count() == 0
+        assert outside == []

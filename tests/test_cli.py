@@ -94,7 +94,7 @@ def test_index_command_builds_then_reports_up_to_date(tmp_path: Path) -> None:
 
 
 def test_index_from_another_model_gives_rebuild_hint(tmp_path: Path, tiny_docs, hash_embedder) -> None:
-    from checker.index import build_index
+    from checker.evidence.index import build_index
 
     build_index(tiny_docs, hash_embedder, tmp_path / "index")
     out = run_cli("search", "troops", home=tmp_path)
@@ -105,7 +105,7 @@ def test_index_from_another_model_gives_rebuild_hint(tmp_path: Path, tiny_docs, 
 
 def test_verdicts_and_export_commands(tmp_path: Path) -> None:
     """`verdicts` lists the latest versions; `export` writes CSV and ClaimReview."""
-    from checker.store import VerdictStore
+    from checker.verdicts.store import VerdictStore
 
     db = f"sqlite:///{tmp_path / 'v.db'}"
     empty = run_cli("verdicts", "--db", db, home=tmp_path)

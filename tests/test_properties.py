@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.errors import InputError
-from checker.index import build_index, load_index
+from checker.evidence.index import build_index, load_index
+from checker.evidence.retrieve import Retriever
 from checker.pipeline import check_article
-from checker.retrieve import Retriever
-from checker.sentences import split_sentences
+from checker.text.sentences import split_sentences
 from tests.conftest import TINY_DOCS, HashEmbedder
 
 NEWSY = st.lists(st.sampled_from([*list("abcXYZ .,!?\"'“”\n\t-:;0123456789$%()"), "U.S.", "Jan. ", "Mr. ", "\n\n"]),

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from checker.index import build_index, load_index
-from checker.retrieve import Retriever
-from checker.store import VerdictStore, verdicts
+from checker.evidence.index import build_index, load_index
+from checker.evidence.retrieve import Retriever
+from checker.verdicts.store import VerdictStore, verdicts
 from tests.conftest import ROOT
 from tests.workers import save_many
 

@@ -1,5 +1,7 @@
 """Render helpers escape every piece of user and corpus text."""
 
+from html import unescape
+
 from checker.types import Hit, Passage
 from ui.highlight import Span, highlighted_article, score_bar, shared_words
 from ui.text import escape_markdown
@@ -12,7 +14,8 @@ def test_article_html_escapes_everything_but_our_marks() -> None:
     spans = [Span(0, 6, "yellow", 'tip "quoted" <b>'), Span(7, 7 + len(EVIL), "red")]
     html = highlighted_article(text, spans)
     assert "<script" not in html and "<img" not in html and "<b>" not in html
-    assert "&lt;script&gt;" in html and "onerror=&quot;" in html
+    assert "&lt;script&gt;" in html and "onerror&#61;&quot;" in html
+    assert EVIL in unescape(html)
     assert html.count("<mark") == 2
 
 
@@ -53,3 +56,41 @@ def test_check_chips_escape_and_order() -> None:
     assert html.index("number differs") < html.index("date missing") and "1 check(s) agree" in html
     marked = shared_words("troops 127,000 here", "troops", flagged=[(7, 14)])
     assert '<mark style="background:#ffb3b3">127,000</mark>' in marked
+
+
+# A hostile article or corpus passage: after a blank line, Markdown would show a remote image
+# (a tracking pixel), a link to another site and a heading, unless every piece is escaped.
+MARKDOWN_PAYLOAD = ("Intro.\n\n![pixel](http://127.0.0.1:9/pixel.png)\n\n[click](https://evil.example/)\n\n"
+                    "# Heading\n\nTitle\n===\n\n<https://evil.example/x>\r\rrow 2\r![p2](http://x/y.png)")
+
+
+def _rendered(markdown: str) -> str:
+    """CommonMark with raw HTML allowed, as Streamlit renders `unsafe_allow_html=True`."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(markdown)
+
+
+def _assert_no_markdown(rendered: str) -> None:
+    for tag in ("<img", "<a ", "<h1", "<h2", "<p>"):
+        assert tag not in rendered, (tag, rendered)
+
+
+def test_markdown_in_an_article_stays_text() -> None:
+    text = f"Officials said so. {MARKDOWN_PAYLOAD} The end."
+    article = highlighted_article(text, [Span(0, 18, "yellow"), Span(19, 40, "red")])
+    _assert_no_markdown(_rendered(article))
+    assert "\n" not in article and "\r" not in article
+    inline = "Checkable parts: " + highlighted_article(MARKDOWN_PAYLOAD, [Span(0, 6, "x")], block=False)
+    rendered = _rendered(inline)
+    for tag in ("<img", "<a ", "<h1", "<h2"):
+        assert tag not in rendered, rendered
+    passage = f'<div style="font-size:0.92em">{shared_words(MARKDOWN_PAYLOAD, "pixel click heading")}</div>'
+    _assert_no_markdown(_rendered(passage))
+
+
+def test_markdown_escape_of_names_and_problems() -> None:
+    for text in (MARKDOWN_PAYLOAD, "report.md\n===", "a\r\r# b"):
+        rendered = _rendered(escape_markdown(text))
+        for tag in ("<img", "<a ", "<h1", "<h2"):
+            assert tag not in rendered, rendered

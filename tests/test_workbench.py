@@ -6,10 +6,10 @@ import pytest
 
 from checker import workbench as wb
 from checker.config import Settings
-from checker.errors import InputError
-from checker.index import build_index, load_index
-from checker.retrieve import Retriever
-from checker.store import VerdictStore
+from checker.errors import CheckerError, InputError
+from checker.evidence.index import build_index, load_index
+from checker.evidence.retrieve import Retriever
+from checker.verdicts.store import VerdictStore
 
 ARTICLE = ("Talks in Geneva\nRussia has massed 100,000 troops near the border, officials said. "
            "Blinken and Lavrov met in Geneva and no breakthrough was achieved. "
@@ -21,7 +21,7 @@ def env(tmp_path: Path, tiny_docs, hash_embedder):
     build_index(tiny_docs, hash_embedder, tmp_path / "idx")
     retriever = Retriever(load_index(tmp_path / "idx"), hash_embedder)
     store = VerdictStore(f"sqlite:///{tmp_path / 'v.db'}")
-    settings = Settings(uploads=tmp_path / "uploads", max_claims=10, match_threshold=0.9)
+    settings = Settings(uploads=tmp_path / "uploads", evidence_batch=10, match_threshold=0.9)
     return retriever, store, settings
 
 
@@ -32,9 +32,15 @@ def test_open_article_saves_claims_with_evidence(env) -> None:
     assert len(work.claims) == len(work.sentences) == 5
     top = work.visible(0.35)
     assert "100,000 troops" in top[0].sentence
+    for c in top:  # listed claims get their evidence at once; the others when opened
+        assert c.loaded and c.evidence
     for c in work.claims:
-        assert ARTICLE[c.start : c.end] == c.sentence and c.evidence
+        assert ARTICLE[c.start : c.end] == c.sentence
     assert "massed 100,000" in work.context(top[0])
+    rest = [c for c in work.claims if not c.loaded]
+    assert rest and all(c.score < 0.35 for c in rest)
+    assert wb.load_evidence(work, rest, retriever=retriever, settings=settings) == len(rest)
+    assert all(c.loaded and c.evidence for c in work.claims)
 
 
 def test_dismiss_promote_reword(env) -> None:
@@ -71,11 +77,36 @@ def test_verdicts_are_found_again_in_a_new_article(env) -> None:
     assert same.get(claim.claim_id).verdict.version == 1
 
 
-def test_claim_limit_is_reported(env) -> None:
+def test_long_text_lists_every_claim_and_loads_evidence_in_batches(env) -> None:
+    """Nothing is cut: all 30 claims are listed, the first 10 get evidence at once, the rest per batch."""
     retriever, store, settings = env
     long = " ".join(f"Officials said {i} thousand troops moved on day {i}." for i in range(30))
     work = wb.open_article(long, retriever=retriever, store=store, settings=settings)
-    assert len(work.claims) == 10 and work.truncated == 20
+    listed = work.visible(0.35)
+    assert len(work.claims) == len(listed) == 30 and work.truncated == 0
+    assert [c.loaded for c in listed] == [True] * 10 + [False] * 20
+    assert work.waiting(0.35) == listed[10:]
+    steps: list[tuple[int, int]] = []
+    done = wb.load_evidence(work, work.waiting(0.35)[:15], retriever=retriever, settings=settings,
+                            store=store, progress=lambda i, n, _: steps.append((i, n)))
+    assert done == 15 and steps == [(0, 15), (10, 15), (15, 15)] and len(work.waiting(0.35)) == 5
+    assert all(c.evidence for c in listed[:25])
+    again = wb.reopen_article(work.article_id, store=store, settings=settings)
+    assert again is not None and sum(c.loaded for c in again.claims) == 25  # loaded evidence was remembered
+
+
+def test_short_text_and_check_all_make_every_sentence_a_claim(env) -> None:
+    """The user's intent wins: one or two sentences, or the switch, list every sentence whatever its score."""
+    retriever, store, settings = env
+    for text in ["The weather was nice.", "The weather was nice. What happens next?"]:
+        work = wb.open_article(text, retriever=retriever, store=store, settings=settings)
+        assert work.every_sentence and all(c.score < 0.35 for c in work.claims)
+        assert sorted(c.sentence for c in work.visible(0.99)) == sorted(s.text for s in work.sentences)
+        assert all(c.loaded for c in work.claims)
+    plain = wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings)
+    every = wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings, check_all=True)
+    assert not plain.every_sentence and len(plain.visible(0.35)) < 5
+    assert every.every_sentence and len(every.visible(0.35)) == 5 and not every.waiting(0.35)
 
 
 def test_uploads_are_checked_before_saving(env, tmp_path: Path) -> None:
@@ -100,7 +131,7 @@ def test_changed_evidence_is_detected_after_a_corpus_edit(env, tmp_path: Path, t
     """A verdict records its passages' hashes; after a corpus edit, the changed one is flagged."""
     from dataclasses import replace
 
-    from checker.store import changed_evidence
+    from checker.verdicts.store import changed_evidence
 
     retriever, store, settings = env
     work = wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings)
@@ -114,3 +145,53 @@ def test_changed_evidence_is_detected_after_a_corpus_edit(env, tmp_path: Path, t
     build_index(edited, hash_embedder, tmp_path / "idx")
     after = wb.current_hashes(load_index(tmp_path / "idx").passages)
     assert [c.passage_id for c in changed_evidence(verdict.evidence, after)] == [verdict.evidence[0].passage_id]
+
+
+def test_checked_article_reopens_with_its_claims_and_evidence(env) -> None:
+    """An article reopens from the store as it was left: claims, rewording, evidence, verdicts."""
+    from checker.verdicts import worklog
+
+    retriever, store, settings = env
+    work = wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings, title="Talks")
+    top = work.visible(0.35)[0]
+    wb.reword(top, "football cup final", retriever=retriever, settings=settings, store=store,
+              article_id=work.article_id)
+    dropped = work.visible(0.35)[1]
+    wb.dismiss(work, dropped, store=store)
+    wb.save_verdict(top, store=store, label="Refuted", note="n", reviewer="ann", cited=top.evidence[:1])
+    again = wb.reopen_article(work.article_id, store=store, settings=settings)
+    assert again is not None and again.text == ARTICLE and again.title == "Talks"
+    assert sorted(c.claim_id for c in again.claims) == sorted(c.claim_id for c in work.claims)
+    back = again.get(top.claim_id)
+    assert back.query == "football cup final" and back.evidence == top.evidence
+    assert back.verdict is not None and back.verdict.label.value == "Refuted" and back.status == "done"
+    assert again.get(dropped.claim_id).dismissed and again.sentences == work.sentences
+    assert wb.reopen_article(work.article_id + 99, store=store, settings=settings) is None
+    (summary,) = worklog.article_summaries(store)
+    assert (summary.article_id, summary.claims, summary.verdicts, summary.open) == (work.article_id, 4, 1, 3)
+
+
+def test_work_queue_assignments_and_comments(env) -> None:
+    from checker.verdicts import worklog
+
+    retriever, store, settings = env
+    first = wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings)
+    second = wb.open_article("Other news\nThe football cup final ended two to one after extra time.",
+                             retriever=retriever, store=store, settings=settings)
+    mine = first.claims[0].claim_id
+    worklog.set_status(store, mine, status="in review", assignee="Ada")
+    worklog.set_status(store, second.claims[0].claim_id, assignee="Bob")
+    assert [q.claim_id for q in worklog.queue(store, assignee="Ada")] == [mine]
+    assert worklog.queue(store, assignee="Ada")[0].status == "in review"
+    with pytest.raises(CheckerError):
+        worklog.set_status(store, mine, status="finished")
+    worklog.add_comment(store, mine, author="Ada", text="Which estimate?")
+    worklog.add_comment(store, mine, author="Bob", text="The January one.")
+    assert [(c.author, c.text) for c in worklog.comment_list(store, mine)] == [
+        ("Ada", "Which estimate?"), ("Bob", "The January one.")]
+    with pytest.raises(CheckerError):
+        worklog.add_comment(store, mine, author=" ", text="x")
+    again = wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings)
+    assert (again.get(mine).status, again.get(mine).assignee) == ("in review", "Ada")
+    summaries = worklog.article_summaries(store)
+    assert [s.article_id for s in summaries] == [first.article_id, second.article_id]  # newest check first

@@ -9,7 +9,7 @@ from pathlib import Path
 
 def save_many(url: str, claim_ids: list[int], worker: int, count: int) -> int:
     """Save `count` verdict versions spread over `claim_ids`; returns how many were saved."""
-    from checker.store import VerdictStore
+    from checker.verdicts.store import VerdictStore
 
     store = VerdictStore(url, retries=60)
     labels = ["Supported", "Refuted", "Misleading"]
@@ -40,7 +40,7 @@ class SlowEmbedder:
 
 
 if __name__ == "__main__":  # python -m tests.workers INDEX_DIR MARKER: a build that hangs
-    from checker.index import build_index
+    from checker.evidence.index import build_index
     from checker.types import Document
 
     folder, marker = Path(sys.argv[1]), Path(sys.argv[2])

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import importlib
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from checker.errors import CheckerError
-from checker.textio import decode_text, prepare_article
+from checker.text.decode import decode_text, prepare_article
 from checker.types import Label
-from ui import resources
+from ui import address, queue_panel, resources, verdict_panel
 from ui.highlight import (
     LABEL_COLOURS,
     Span,
@@ -36,7 +37,7 @@ def _engine() -> ModuleType:
 
 DEMO_ARTICLE = Path(__file__).resolve().parent.parent / "checker" / "demo" / "article.txt"
 LABELS = [label.value for label in Label]
-BADGES = {Label.SUPPORTED: "✅", Label.REFUTED: "❌", Label.MISLEADING: "⚠️",
+BADGES = {Label.SUPPORTED: "✅", Label.REFUTED: "❌", Label.MISLEADING: "🟠",
           Label.NOT_ENOUGH_EVIDENCE: "❔", Label.NOT_CHECK_WORTHY: "➖"}
 DETAILS = ("meta_title", "meta_source", "meta_url", "meta_date")
 FOCUS_COLOURS = {"quantity": "#ffd6a5", "date": "#caffbf", "name": "#bde0fe", "comparison": "#e4c1f9"}
@@ -49,6 +50,12 @@ def _load_example() -> None:
                             meta_date="2022-01-21")
 
 
+def _clear_details() -> None:
+    """A new article starts with empty details: the previous article's must not stick to it."""
+    for key in DETAILS:
+        st.session_state[key] = ""
+
+
 def _load_upload() -> None:
     upload = st.session_state.get("upload")
     if upload is None:
@@ -59,12 +66,14 @@ def _load_upload() -> None:
             raise CheckerError(f"{upload.name} is larger than the upload limit")
         text = decode_text(data, name=upload.name)
         if upload.name.lower().endswith((".html", ".htm")) or prepare_article(text)[1]:
-            from checker.corpus import parse_html_document
+            from checker.evidence.corpus import parse_html_document
 
             doc = parse_html_document(text, doc_id=upload.name, source=upload.name)
             text = doc.text
             st.session_state.update(meta_title=doc.title, meta_source=doc.publisher or "",
                                     meta_url=doc.url or "", meta_date=doc.date or "")
+        else:
+            _clear_details()
         st.session_state["article"] = text
         st.session_state.pop("input_error", None)
     except CheckerError as exc:
@@ -72,7 +81,7 @@ def _load_upload() -> None:
 
 
 def _fetch_url() -> None:
-    from checker.fetch import fetch_article
+    from checker.evidence.fetch import fetch_article
 
     cfg = resources.settings()
     try:
@@ -82,6 +91,8 @@ def _fetch_url() -> None:
         st.session_state.update(meta_title=got.title, meta_source=got.source or "",
                                 meta_url=got.url, meta_date=got.published or "")
         st.session_state.pop("input_error", None)
+        st.session_state["input_note"] = (f"Fetched “{got.title or got.url}” ({len(got.text.split()):,} words). "
+                                          "The text is now in the Paste tab: press Check.")
     except CheckerError as exc:
         st.session_state["input_error"] = str(exc)
 
@@ -89,12 +100,12 @@ def _fetch_url() -> None:
 def _input_area() -> None:
     paste, upload, url = st.tabs(["Paste", "Upload a file", "From a URL"])
     with paste:
-        st.text_area("Article text", key="article", height=240,
+        st.text_area("Article text", key="article", height=240, on_change=_clear_details,
                      placeholder="Paste the text of a news article here, then press Check.")
         st.button("Load the example article", key="load_example", on_click=_load_example)
     with upload:
         st.file_uploader("A .txt, .md or .html file", type=["txt", "md", "html", "htm"], key="upload",
-                         on_change=_load_upload)
+                         on_change=_load_upload, max_upload_size=resources.upload_limit_mb())
     with url:
         st.text_input("Address of the article", key="article_url", placeholder="https://…")
         st.button("Fetch", key="fetch", on_click=_fetch_url)
@@ -104,8 +115,10 @@ def _input_area() -> None:
         c2.text_input("Source (who published the claim)", key="meta_source")
         c1.text_input("URL", key="meta_url")
         c2.text_input("Date (YYYY-MM-DD)", key="meta_date")
+    if note := st.session_state.pop("input_note", None):
+        st.success(escape_markdown(note))
     if err := st.session_state.get("input_error"):
-        st.error(err)
+        st.error(escape_markdown(err))
 
 
 def _run_check() -> None:
@@ -119,23 +132,61 @@ def _run_check() -> None:
             st.info(note.capitalize() + ".")
         retriever = resources.retriever()
         with st.spinner("Finding claims and their evidence…"):
+            bar = st.progress(0.0, text="Reading the article…")
             work = _engine().open_article(
                 text, retriever=retriever, store=resources.store(), settings=cfg,
                 title=st.session_state.get("meta_title", ""), url=st.session_state.get("meta_url") or None,
                 source=st.session_state.get("meta_source") or None,
-                published=st.session_state.get("meta_date") or None)
+                published=st.session_state.get("meta_date") or None,
+                check_all=bool(st.session_state.get("check_all")), progress=_progress_to(bar))
+            bar.empty()
         st.session_state["work"] = work
         st.session_state.pop("selected_claim", None)
+        address.show(work.article_id)
     except CheckerError as exc:
         st.session_state.pop("work", None)
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
+
+
+def _progress_to(bar: Any) -> Callable[[int, int, str], None]:
+    def show(done: int, total: int, what: str) -> None:
+        bar.progress(min(1.0, done / max(total, 1)), text=what[:1].upper() + what[1:])
+
+    return show
+
+
+def _ensure_evidence(work: wb.Workbench, claim: wb.WorkClaim) -> None:
+    """Search the evidence of a claim the first time the reviewer opens it."""
+    if claim.loaded:
+        return
+    with st.spinner("Searching evidence for this claim…"):
+        _engine().load_evidence(work, [claim], retriever=resources.retriever(), settings=resources.settings(),
+                                store=resources.store())
+
+
+def _evidence_loader(work: wb.Workbench, visible: list[wb.WorkClaim]) -> None:
+    """Long texts: how many listed claims have evidence yet, and a button for the next batch."""
+    waiting = [c for c in visible if not c.loaded]
+    if not waiting:
+        return
+    n = min(resources.settings().evidence_batch, len(waiting))
+    note, button = st.columns([3, 1])
+    note.caption(f"Evidence found for {len(visible) - len(waiting):,} of {len(visible):,} listed claims, "
+                 "best first; the others load when you open them.")
+    if button.button(f"Load evidence for the next {n}", key="load_more"):
+        bar = st.progress(0.0, text="Searching evidence…")
+        _engine().load_evidence(work, waiting[:n], retriever=resources.retriever(), settings=resources.settings(),
+                                store=resources.store(), progress=_progress_to(bar))
+        bar.empty()
+        st.rerun()
 
 
 def _claim_label(claim: wb.WorkClaim) -> str:
-    """Must not change while the reviewer works: the widget keeps its selection by label."""
+    """The radio keeps its selection by key, so the label may change (a verdict's badge appears)."""
     seen = "🔁 " if claim.match else ""
     attention = "⚠️ " if claim.attention else ""
-    return f"{attention}{seen}**{claim.score:.2f}** {escape_markdown(textwrap.shorten(claim.sentence, 160))}"
+    badge = f"{BADGES[claim.verdict.label]} " if claim.verdict else ""
+    return f"{badge}{attention}{seen}**{claim.score:.2f}** {escape_markdown(textwrap.shorten(claim.sentence, 160))}"
 
 
 def _article_view(work: wb.Workbench, visible: list[wb.WorkClaim], selected: int | None) -> None:
@@ -160,9 +211,23 @@ def _claims_list(work: wb.Workbench, visible: list[wb.WorkClaim]) -> int | None:
     if done:
         st.caption(" · ".join(f"{BADGES[label]} {label.value}: {n}" for label in Label
                               if (n := sum(c.verdict.label is label for c in done if c.verdict))))
-    return st.radio("Claims, most check-worthy first (⚠️ = the best evidence disagrees on a number, date or "
-                    "negation; 🔁 = a similar claim was checked before)", ids,
+    return st.radio("Claims, most check-worthy first (✅❌🟠❔➖ = its verdict; ⚠️ = the best evidence "
+                    "disagrees on a number, date or negation; 🔁 = a similar claim was checked before)", ids,
                     key="selected_claim", format_func=lambda cid: _claim_label(work.get(cid)))
+
+
+def _promote(work: wb.Workbench, others: list) -> None:
+    """Callback (runs before the page is drawn, so it may select the new claim)."""
+    choice = st.session_state.get("promote_choice")
+    if choice is None or choice >= len(others):
+        return
+    try:
+        claim = _engine().promote(work, others[choice], retriever=resources.retriever(),
+                                  store=resources.store(), settings=resources.settings())
+        st.session_state["selected_claim"] = claim.claim_id
+        st.session_state.pop("promote_error", None)
+    except CheckerError as exc:
+        st.session_state["promote_error"] = str(exc)
 
 
 def _promote_box(work: wb.Workbench, visible: list[wb.WorkClaim]) -> None:
@@ -171,16 +236,11 @@ def _promote_box(work: wb.Workbench, visible: list[wb.WorkClaim]) -> None:
     if not others:
         return
     with st.expander("Make another sentence a claim"):
-        choice = st.selectbox("Sentence", range(len(others)), key="promote_choice",
-                              format_func=lambda i: textwrap.shorten(others[i].text, 120))
-        if st.button("Make it a claim", key="promote") and choice is not None:
-            try:
-                claim = _engine().promote(work, others[choice], retriever=resources.retriever(),
-                                   store=resources.store(), settings=resources.settings())
-                st.session_state["selected_claim"] = claim.claim_id
-                st.rerun()
-            except CheckerError as exc:
-                st.error(str(exc))
+        st.selectbox("Sentence", range(len(others)), key="promote_choice",
+                     format_func=lambda i: textwrap.shorten(others[i].text, 120))
+        st.button("Make it a claim", key="promote", on_click=_promote, args=(work, others))
+        if err := st.session_state.pop("promote_error", None):
+            st.error(escape_markdown(err))
 
 
 def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
@@ -197,10 +257,11 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
         if st.button("Search with the standalone wording", key=f"standalone_{claim.claim_id}"):
             try:
                 _engine().reword(claim, claim.standalone, retriever=resources.retriever(),
-                                 settings=resources.settings(), article_date=work.published)
+                                 settings=resources.settings(), article_date=work.published,
+                                 store=resources.store(), article_id=work.article_id)
                 st.rerun()
             except CheckerError as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(str(exc)))
     context = work.context(claim)
     if context != claim.sentence:
         st.caption("In context: " + escape_markdown(context))
@@ -218,74 +279,16 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
     if search:
         try:
             _engine().reword(claim, query, retriever=resources.retriever(), settings=resources.settings(),
-                      article_date=work.published)
+                             article_date=work.published, store=resources.store(), article_id=work.article_id)
             st.rerun()
         except CheckerError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
     if dismiss:
-        claim.dismissed = True
+        _engine().dismiss(work, claim, store=resources.store())
         st.rerun()
-    _verdict_form(claim)
-    _history(claim)
-
-
-def _verdict_form(claim: wb.WorkClaim) -> None:
-    cid = claim.claim_id
-    latest = claim.verdict
-    st.markdown("#### Verdict")
-    if latest:
-        st.markdown(f"Current: **{latest.label.value}** (version {latest.version}, by "
-                    f"{escape_markdown(latest.reviewer)}, {latest.created_at[:16].replace('T', ' ')})")
-    hits = {h.passage.passage_id: h for h in claim.evidence}
-    with st.form(key=f"verdict_form_{cid}"):
-        label = st.radio("Label", LABELS, horizontal=True, key=f"label_{cid}",
-                         index=LABELS.index(latest.label.value) if latest else None)
-        note = st.text_area("Note", value=latest.note if latest else "", key=f"note_{cid}",
-                            placeholder="What the evidence shows, and why")
-        cited = st.multiselect("Evidence it rests on", list(hits), key=f"cite_{cid}",
-                               default=[e.passage_id for e in latest.evidence if e.passage_id in hits]
-                               if latest else [],
-                               format_func=lambda pid: f"{hits[pid].rank}. {hits[pid].passage.title[:80]}")
-        reviewer = st.text_input("Reviewer", value=st.session_state.get("reviewer_name", ""),
-                                 key=f"reviewer_{cid}")
-        saved = st.form_submit_button("Save verdict", type="primary")
-    if saved:
-        if not label:
-            st.error("Choose a label before saving.")
-            return
-        try:
-            verdict = _engine().save_verdict(claim, store=resources.store(), label=label, note=note,
-                                      reviewer=reviewer, cited=[hits[p] for p in cited])
-            st.session_state["reviewer_name"] = reviewer.strip()
-            st.success(f"Saved version {verdict.version}: {verdict.label.value}.")
-        except CheckerError as exc:
-            st.error(f"Not saved: {exc}")
-
-
-def _history(claim: wb.WorkClaim) -> None:
-    if not claim.verdict:
-        return
-    store = resources.store()
-    versions = store.history(claim.claim_id)
-    with st.expander(f"History ({len(versions)} versions)"):
-        current = _engine().current_hashes(resources.index().passages)
-        for v in reversed(versions):
-            st.markdown(f"**v{v.version} · {v.label.value}** by {escape_markdown(v.reviewer)} at "
-                        f"{v.created_at[:19].replace('T', ' ')}")
-            if v.note:
-                st.caption(escape_markdown(v.note))
-            for e in v.evidence:
-                changed = (" — ⚠️ this passage has changed since"
-                           if current.get(e.passage_id) != e.passage_hash else "")
-                st.caption(f"cites {escape_markdown(e.title)} ({escape_markdown(e.passage_id)}){changed}")
-            if v.version != claim.verdict.version and st.button(
-                    f"Restore version {v.version}", key=f"revert_{claim.claim_id}_{v.version}"):
-                try:
-                    claim.verdict = store.revert(claim.claim_id, v.version,
-                                                 reviewer=st.session_state.get("reviewer_name") or v.reviewer)
-                    st.rerun()
-                except CheckerError as exc:
-                    st.error(str(exc))
+    verdict_panel.verdict_form(claim)
+    verdict_panel.history(claim)
+    queue_panel.render(claim)
 
 
 def _evidence_cards(claim: wb.WorkClaim) -> None:
@@ -318,7 +321,11 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
 
 def render() -> None:
     st.title("Check an article")
+    address.reopen(_engine())
     _input_area()
+    st.toggle("Check every sentence", key="check_all",
+              help="Make every sentence a claim, whatever its check-worthiness. A text of one or two "
+                   "sentences is always checked whole.")
     if st.button("Check", type="primary", key="check"):
         _run_check()
     work: wb.Workbench | None = st.session_state.get("work")
@@ -329,10 +336,17 @@ def render() -> None:
     cfg = resources.settings()
     threshold = st.slider("Check-worthiness threshold", 0.0, 1.0, cfg.claim_threshold, 0.05,
                           key="threshold")
-    visible = work.visible(threshold)
+    visible = address.filter_mine(work.visible(threshold))
+    st.caption(f"Article #{work.article_id}: " + escape_markdown(work.title or "(untitled)"))
     if work.truncated:
-        st.caption(f"Only the {len(work.claims)} most check-worthy sentences were scored for "
-                   f"evidence; {work.truncated} more were left out (CHECKER_MAX_CLAIMS).")
+        st.warning(f"Only the first {len(work.sentences):,} of {len(work.sentences) + work.truncated:,} "
+                   "sentences were scored (CHECKER_MAX_SENTENCES protects the machine; raise it to read the rest).")
+    if work.every_sentence:
+        st.caption("Every sentence is checked as a claim, whatever its score.")
+    _evidence_loader(work, visible)
+    chosen = st.session_state.get("selected_claim")
+    if chosen in {c.claim_id for c in visible}:
+        _ensure_evidence(work, work.get(chosen))  # before the list, so that its ⚠️ shows at once
     left, right = st.columns([3, 2])
     with right:
         st.markdown(f"#### {len(visible)} claims")
@@ -342,8 +356,10 @@ def render() -> None:
         _article_view(work, visible, selected)
     if selected is None:
         return
+    address.show(work.article_id, selected)
     st.divider()
     claim = work.get(selected)
+    _ensure_evidence(work, claim)
     col_claim, col_evidence = st.columns([2, 3])
     with col_claim:
         _claim_panel(work, claim)

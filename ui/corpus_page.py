@@ -9,19 +9,20 @@ import streamlit as st
 from checker import workbench as wb
 from checker.errors import CheckerError
 from ui import resources
+from ui.text import escape_markdown
 
 
 def _update_index() -> None:
-    from checker.corpus import load_corpus
-    from checker.embed import get_embedder
-    from checker.index import build_index
+    from checker.evidence.corpus import load_corpus
+    from checker.evidence.index import build_index
+    from checker.text.embed import get_embedder
 
     cfg = resources.settings()
     bar = st.progress(0.0, text="Reading the corpus…")
     try:
         loaded = load_corpus(cfg.corpus_paths())
         for problem in loaded.problems:
-            st.warning(problem)
+            st.warning(escape_markdown(problem))
 
         def progress(done: int, total: int) -> None:
             bar.progress(done / max(total, 1), text=f"Embedding new passages: {done} of {total}")
@@ -30,7 +31,7 @@ def _update_index() -> None:
                              batch_size=cfg.batch_size, progress=progress)
     except CheckerError as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         return
     bar.progress(1.0, text="Done")
     if report.up_to_date:
@@ -47,24 +48,25 @@ def render() -> None:
     cfg = resources.settings()
     with st.form("upload_form", clear_on_submit=True):
         files = st.file_uploader("Add reference documents", type=list(wb.UPLOAD_TYPES),
-                                 accept_multiple_files=True, key="corpus_upload")
+                                 accept_multiple_files=True, key="corpus_upload",
+                                 max_upload_size=resources.upload_limit_mb())
         added = st.form_submit_button("Add to the corpus")
     if added:
         for f in files or []:
             try:
                 _, count, problems = wb.save_upload(f.name, f.getvalue(), settings=cfg)
-                st.success(f"Added {f.name}: {count} document(s). Update the index to search them.")
+                st.success(f"Added {escape_markdown(f.name)}: {count} document(s). Update the index to search them.")
                 for problem in problems:
-                    st.warning(problem)
+                    st.warning(escape_markdown(problem))
             except CheckerError as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(str(exc)))
     if st.button("Update the index", key="update_index", type="primary"):
         _update_index()
 
     try:
         index = resources.index()
     except CheckerError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         return
     docs = wb.corpus_summary(index.passages)
     st.metric("Documents", len(docs))

@@ -3,13 +3,12 @@ markup in the output is the <mark>, <span> and <div> tags this module writes its
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checker.compare import Check
-from checker.lexical import tokenize
+from checker.evidence.lexical import tokenize
 from checker.types import Hit, Label
 
 LABEL_COLOURS = {
@@ -48,8 +47,21 @@ class Span:
     selected: bool = False
 
 
+# Characters that start Markdown (or Streamlit's Markdown extensions: math, directives) are
+# written as numeric character references: the browser shows them as themselves, and
+# Markdown never reads them as syntax, even where our HTML ends up inside a paragraph.
+_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
+            ord("'"): "&#x27;", ord("\n"): "&#10;", ord("\r"): "&#10;",
+            **{ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~$:=^"}}
+
+
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Text as HTML that neither HTML nor Markdown reads as markup.
+
+    Line breaks become `&#10;`: with no raw line break, and so no blank line, in what this
+    module writes, Markdown never ends our HTML block and parses the rest as Markdown.
+    """
+    return text.replace("\r\n", "\n").translate(_ESCAPES)
 
 
 def highlighted_article(text: str, spans: Sequence[Span], *, block: bool = True) -> str:

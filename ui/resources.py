@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from checker.config import Settings, load_settings
 
 if TYPE_CHECKING:  # imported when first used, so that the first page appears sooner
-    from checker.index import EvidenceIndex
-    from checker.retrieve import Retriever
-    from checker.store import VerdictStore
+    from checker.evidence.index import EvidenceIndex
+    from checker.evidence.retrieve import Retriever
+    from checker.verdicts.store import VerdictStore
 
 
 def settings() -> Settings:
@@ -21,7 +24,7 @@ def settings() -> Settings:
 
 def _stamp(folder: Path) -> str:
     """Changes whenever the index on disk is rebuilt, so caches refresh."""
-    from checker.index import Manifest
+    from checker.evidence.index import Manifest
 
     try:
         return Manifest.read(folder).created + str((folder / "manifest.json").stat().st_mtime_ns)
@@ -31,16 +34,60 @@ def _stamp(folder: Path) -> str:
 
 @st.cache_resource(show_spinner="Opening the evidence index…", max_entries=2)
 def _index(folder: str, stamp: str) -> EvidenceIndex:
-    from checker.index import load_index
+    from checker.evidence.index import load_index
 
     return load_index(Path(folder))
 
 
+_warm_lock = threading.Lock()
+_warm: dict[str, Any] = {}  # model name -> {"thread", "error", "seconds"}
+
+
+def _load_model(model: str) -> None:
+    """In a background thread: load the model and the engine and run them once, so that the
+    first check does not wait for them."""
+    state = _warm[model]
+    started = time.perf_counter()
+    try:
+        importlib.import_module("checker.workbench")
+        from checker.text.embed import get_embedder
+
+        get_embedder(model).encode(["Officials said 100,000 troops were massed near the border."])
+    except Exception as exc:  # shown on the page; the check itself reports it properly
+        state["error"] = str(exc) or type(exc).__name__
+    state["seconds"] = time.perf_counter() - started
+
+
+def warm_up() -> None:
+    """Start loading the model in the background (once per server process)."""
+    model = settings().model
+    with _warm_lock:
+        if model not in _warm:
+            thread = threading.Thread(target=_load_model, args=(model,), name=f"warm-{model}", daemon=True)
+            _warm[model] = {"thread": thread, "error": None, "seconds": None}
+            thread.start()
+
+
+def model_status() -> str:
+    """'loading', 'ready' or 'failed: …' for the configured model."""
+    state = _warm.get(settings().model)
+    if state is None or state["thread"].is_alive():
+        return "loading"
+    return f"failed: {state['error']}" if state["error"] else "ready"
+
+
+def _wait_for_warm_up(model: str) -> None:
+    state = _warm.get(model)
+    if state is not None:
+        state["thread"].join()
+
+
 @st.cache_resource(show_spinner="Loading the language model (first time only)…", max_entries=2)
 def _retriever(folder: str, model: str, stamp: str) -> Retriever:
-    from checker.embed import get_embedder
-    from checker.retrieve import Retriever
+    from checker.evidence.retrieve import Retriever
+    from checker.text.embed import get_embedder
 
+    _wait_for_warm_up(model)  # never load the same model twice at once
     cfg = settings()
     index = _index(folder, stamp)
     return Retriever(index, get_embedder(model), config=cfg.retrieval_config())
@@ -48,7 +95,7 @@ def _retriever(folder: str, model: str, stamp: str) -> Retriever:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store(url: str) -> VerdictStore:
-    from checker.store import VerdictStore
+    from checker.verdicts.store import VerdictStore
 
     return VerdictStore(url)
 
@@ -65,3 +112,8 @@ def retriever() -> Retriever:
 
 def store() -> VerdictStore:
     return _store(settings().db)
+
+
+def upload_limit_mb() -> int:
+    """The upload limit in whole megabytes, as the file uploader states it (never above the real one)."""
+    return max(1, settings().max_upload_bytes // 1_000_000)

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from checker.export import row_record, to_claimreview, to_csv
 from checker.types import Label
+from checker.verdicts.export import row_record, to_claimreview, to_csv
 from ui import resources
 from ui.text import escape_markdown
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:=^])")
 
 
 def escape_markdown(text: str) -> str:
     """Text that Streamlit's Markdown shows literally: every special character escaped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
     return escaped.replace("\n", "  \n")
 

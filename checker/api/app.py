@@ -1,0 +1,208 @@
+"""The HTTP API (FastAPI): the same engine and JSON as the command line.
+
+`create_app` takes a loaded retriever and verdict store, so the model and index load once,
+when the server starts (`python -m checker serve`), never per request. Every error is JSON
+`{"error": "..."}` with its status code; a traceback goes to the server's log only.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from checker.api import schemas
+from checker.api.guard import BodyLimit, allow_read, require_token
+from checker.api.records import claim_record, database_ok, verdict_dict
+from checker.config import Settings
+from checker.errors import CheckerError, IndexMismatchError, IndexMissingError, InputError, ModelError
+from checker.evidence.retrieve import Retriever
+from checker.types import Hit, Passage
+from checker.verdicts.store import StoreError, VerdictStore
+
+log = logging.getLogger("checker.api")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": schemas.ErrorOut, "description": text}
+    for code, text in [(401, "the token is missing or wrong"), (403, "writes are disabled"),
+                       (404, "not found"), (413, "the request body is too large"),
+                       (422, "the request is not valid"), (503, "the engine or database is unavailable")]
+}
+bearer = HTTPBearer(auto_error=False, description="CHECKER_API_TOKEN; needed for writes")
+
+
+@dataclass
+class Engine:
+    """What every request shares: settings, the loaded retriever and the verdict store."""
+
+    settings: Settings
+    retriever: Retriever
+    store: VerdictStore
+
+    def __post_init__(self) -> None:
+        self.passages: dict[str, Passage] = {p.passage_id: p for p in self.retriever.index.passages}
+
+
+def _error(code: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=code, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(x) for x in err.get("loc", ()) if x != "body") or "body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "the request is not valid"
+
+
+def _status_of(exc: CheckerError) -> int:
+    if isinstance(exc, InputError):
+        return 422
+    if isinstance(exc, IndexMissingError | IndexMismatchError | ModelError | StoreError):
+        return 503
+    return 400
+
+
+def _check_options(engine: Engine, body: schemas.CheckIn) -> dict[str, Any]:
+    """The keyword arguments `check_article` takes, from the request and the settings."""
+    from checker.pipeline import check_article
+
+    s = engine.settings
+    wanted = {"top_k": body.top_k or s.top_k,
+              "threshold": s.claim_threshold if body.threshold is None else body.threshold,
+              "max_claims": getattr(s, "max_claims", None), "evidence_batch": getattr(s, "evidence_batch", None),
+              "check_all": body.all or None, "max_chars": s.max_article_chars, "max_sentences": s.max_sentences,
+              "article_date": body.date.isoformat() if body.date else None}
+    accepted = inspect.signature(check_article).parameters
+    return {k: v for k, v in wanted.items() if v is not None and k in accepted}
+
+
+def _save(engine: Engine, text: str, body: schemas.CheckIn, out: dict[str, Any]) -> None:
+    """Store the article and its claims (with their vectors, for 'already checked' matches)."""
+    claims = out["claims"]
+    article_id = engine.store.add_article(text, source="api",
+                                          published=body.date.isoformat() if body.date else None)
+    vectors = engine.retriever.embed([c["text"] for c in claims]) if claims else None
+    ids = engine.store.add_claims(article_id, [(c["start"], c["end"], c["text"], c["score"]) for c in claims],
+                                  vectors=vectors, model=engine.retriever.embedder.name)
+    for c, cid in zip(claims, ids, strict=True):
+        c["claim_id"] = cid
+    out["article_id"] = article_id
+
+
+def create_app(engine: Engine) -> FastAPI:
+    app = FastAPI(title="Claim checker API", version="1", responses=ERRORS,
+                  description="Check-worthy claims, their evidence, and reviewers' verdicts. Reads are open "
+                              "on loopback; writes need `Authorization: Bearer <CHECKER_API_TOKEN>`.")
+    app.state.engine = engine
+    token = engine.settings.api_token
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, _validation_message(exc))
+
+    @app.exception_handler(CheckerError)
+    async def checker_error(_: Request, exc: CheckerError) -> JSONResponse:
+        return _error(_status_of(exc), str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error in %s %s", request.method, request.url.path)
+        return _error(500, f"unexpected {type(exc).__name__}; the server's log has the details")
+
+    def read_access(request: Request) -> None:
+        allow_read(request, token)
+
+    def write_access(request: Request,
+                     _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None) -> None:
+        require_token(request, token)
+
+    Read = Depends(read_access)
+
+    @app.get("/healthz", response_model=schemas.HealthOut, responses={503: ERRORS[503]})
+    def healthz() -> Any:
+        """Model and index loaded, database reachable."""
+        problem = database_ok(engine.store)
+        index = {"folder": str(engine.retriever.index.folder), "passages": len(engine.retriever.index)}
+        body = {"status": "ok" if problem is None else "degraded", "model": engine.retriever.embedder.name,
+                "index": index, "database": "ok" if problem is None else problem}
+        if problem is not None:
+            return JSONResponse(body | {"error": f"the database does not answer: {problem}"}, status_code=503)
+        return body
+
+    @app.post("/v1/check", response_model=schemas.CheckOut, dependencies=[Read])
+    def check(body: schemas.CheckIn, request: Request) -> Any:
+        """The claims of an article and the evidence for each: the same object as `check --json`."""
+        from checker.pipeline import check_article
+
+        if body.save:
+            require_token(request, token)
+        result = check_article(body.text, retriever=engine.retriever, **_check_options(engine, body))
+        out = result.to_dict()
+        if body.save:
+            _save(engine, body.text, body, out)
+        return JSONResponse(out)
+
+    @app.get("/v1/search", response_model=schemas.SearchOut, dependencies=[Read])
+    def search(q: Annotated[str, Query(min_length=1, max_length=5000, pattern=r"\S",
+                                       description="what to search for")],
+               top_k: Annotated[int | None, Query(ge=1, le=50)] = None) -> Any:
+        """Evidence passages for a query (as `search --json`)."""
+        hits: list[Hit] = engine.retriever.search(q, top_k=top_k or engine.settings.top_k)
+        return JSONResponse({"hits": [h.to_dict() for h in hits]})
+
+    @app.get("/v1/claims/{claim_id}", response_model=schemas.ClaimRecordOut, dependencies=[Read])
+    def claim(claim_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)]) -> Any:
+        """A stored claim, its article, and every version of its verdict."""
+        record = claim_record(engine.store, claim_id)
+        if record is None:
+            return _error(404, f"no claim with id {claim_id}")
+        return JSONResponse(record)
+
+    @app.post("/v1/claims/{claim_id}/verdicts", response_model=schemas.VerdictOut, status_code=201,
+              dependencies=[Depends(write_access)])
+    def add_verdict(claim_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)], body: schemas.VerdictIn) -> Any:
+        """Save a new version of the verdict on a claim; earlier versions stay."""
+        from checker.workbench import cite
+
+        if claim_record(engine.store, claim_id) is None:
+            return _error(404, f"no claim with id {claim_id}")
+        unknown = [p for p in body.cite if p not in engine.passages]
+        if unknown:
+            return _error(422, f"cite: no passage with id {unknown[0]!r} in the index")
+        cited = cite([Hit(engine.passages[p], 0.0, 0.0, 0.0) for p in dict.fromkeys(body.cite)])
+        verdict = engine.store.save_verdict(claim_id, label=body.label, note=body.note, reviewer=body.reviewer,
+                                            claim_text=body.claim_text, cited=cited)
+        return JSONResponse(verdict_dict(verdict), status_code=201)
+
+    @app.get("/v1/export", dependencies=[Read],
+             responses={200: {"content": {"text/csv": {}, "application/ld+json": {}},
+                              "description": "the verdicts as CSV or a ClaimReview JSON-LD array"}})
+    def export(format: Annotated[Literal["csv", "claimreview"], Query()] = "csv",
+               all_versions: bool = False) -> Response:
+        """The latest verdict on every claim (or every version) as CSV or schema.org ClaimReview."""
+        from checker.verdicts.export import to_claimreview, to_csv
+
+        rows = engine.store.latest_rows(all_versions=all_versions)
+        if format == "csv":
+            return Response(to_csv(rows), media_type="text/csv; charset=utf-8")
+        s = engine.settings
+        return Response(to_claimreview(rows, organisation=s.organisation, url_template=s.review_url),
+                        media_type="application/ld+json")
+
+    return app
+
+
+def build(engine: Engine) -> Any:
+    """The ASGI application to serve: the API behind the request-body limit."""
+    return BodyLimit(create_app(engine), limit=engine.settings.api_max_body_bytes)

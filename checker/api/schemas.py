@@ -1,0 +1,136 @@
+"""What the API accepts and returns, as pydantic models; they also make `/openapi.json`.
+
+Responses are the engine's own `to_dict()` objects (the same JSON as `check --json`); the
+response models here document them, and keep unknown keys so the engine can add fields.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from checker.types import Label
+
+MAX_ID = 2**62  # claim ids are database integers
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="what went wrong, in one line")
+
+
+class CheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="the article's text")
+    date: date | None = Field(default=None, description="the article's date, to resolve 'Friday' or 'last week'")
+    top_k: int | None = Field(default=None, ge=1, le=50, description="evidence passages per claim")
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0,
+                                    description="check-worthiness a sentence needs to be a claim")
+    all: bool = Field(default=False, description="check every sentence, whatever its score")
+    save: bool = Field(default=False, description="store the article and its claims for review (a write: needs "
+                                                  "the token); each claim then carries its claim_id")
+
+
+class FlexibleOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class HitOut(FlexibleOut):
+    doc_id: str
+    passage_id: str
+    title: str
+    text: str
+    url: str | None
+    date: str | None
+    publisher: str | None
+    start: int
+    end: int
+    score: float
+    dense_score: float
+    lexical_score: float
+    checks: list[dict[str, Any]] = Field(description="number, date, name and negation checks against the claim")
+
+
+class ClaimOut(FlexibleOut):
+    text: str
+    start: int
+    end: int
+    score: float
+    reasons: list[str]
+    focus: list[dict[str, Any]]
+    standalone: str | None
+    evidence: list[HitOut]
+    claim_id: int | None = Field(default=None, description="only when the check was saved")
+
+
+class CheckOut(FlexibleOut):
+    claims: list[ClaimOut]
+    sentences: int
+    skipped_sentences: int
+    notes: list[str]
+    article_id: int | None = Field(default=None, description="only when the check was saved")
+
+
+class SearchOut(BaseModel):
+    hits: list[HitOut]
+
+
+class CitedOut(BaseModel):
+    doc_id: str
+    passage_id: str
+    passage_hash: str
+    title: str
+    url: str | None
+    excerpt: str
+
+
+class VerdictOut(BaseModel):
+    verdict_id: int
+    claim_id: int
+    version: int
+    label: Label
+    note: str
+    reviewer: str
+    claim_text: str
+    created_at: str
+    evidence: list[CitedOut]
+
+
+class ArticleOut(BaseModel):
+    article_id: int
+    title: str
+    url: str | None
+    source: str | None
+    published: str | None
+
+
+class ClaimRecordOut(BaseModel):
+    claim_id: int
+    text: str
+    start: int
+    end: int
+    score: float | None
+    article: ArticleOut
+    latest: VerdictOut | None
+    verdicts: list[VerdictOut] = Field(description="every version, oldest first")
+
+
+class VerdictIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: Label
+    reviewer: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    note: str = Field(default="", max_length=20_000)
+    claim_text: str | None = Field(default=None, max_length=20_000,
+                                   description="the wording reviewed, when it differs from the claim")
+    cite: list[str] = Field(default_factory=list, max_length=50,
+                            description="passage ids of the evidence the verdict rests on")
+
+
+class HealthOut(BaseModel):
+    status: str
+    model: str
+    index: dict[str, Any]
+    database: str

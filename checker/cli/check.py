@@ -1,0 +1,153 @@
+"""`index`, `check` and `search`: build the evidence index and use it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from checker.cli.common import _progress_bar, _stderr
+from checker.config import Settings
+from checker.errors import InputError
+from checker.types import ClaimReport, Hit
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.evidence.corpus import load_corpus
+    from checker.evidence.index import build_index
+    from checker.text.embed import get_embedder
+
+    corpus_paths = [Path(p) for p in args.corpus] if args.corpus else settings.corpus_paths()
+    loaded = load_corpus(corpus_paths)
+    for problem in loaded.problems:
+        _stderr(f"warning: {problem}")
+    if not loaded.documents:
+        raise InputError(f"no documents found in {', '.join(map(str, corpus_paths))}")
+    report = build_index(loaded.documents, get_embedder(settings.model), settings.index,
+                         batch_size=settings.batch_size, force=args.force,
+                         progress=_progress_bar("embedding passages"))
+    if report.up_to_date:
+        print(f"index at {report.folder} is up to date: {report.documents} documents, "
+              f"{report.passages} passages")
+    else:
+        print(f"indexed {report.documents} documents as {report.passages} passages into "
+              f"{report.folder} ({report.embedded} embedded, {report.reused} reused) "
+              f"in {report.seconds:.1f} s")
+    return 0
+
+
+def _read_article(source: str) -> str:
+    from checker.text.decode import article_from_bytes
+
+    if source == "-":
+        text, notes = article_from_bytes(sys.stdin.buffer.read(), name="standard input")
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"{source}: no such file")
+        text, notes = article_from_bytes(path.read_bytes(), name=source)
+    for note in notes:
+        _stderr(f"note: {note}")
+    return text
+
+
+def _print_hits(hits: Sequence[Hit], indent: str = "  ") -> None:
+    if not hits:
+        print(f"{indent}(no evidence found)")
+    for h in hits:
+        p = h.passage
+        meta = ", ".join(x for x in (p.publisher, p.date) if x)
+        print(f"{indent}{h.rank}. [{h.score:.4f} | dense {h.dense_score:.3f} | "
+              f"bm25 {h.lexical_score:.2f}] {p.title}" + (f" ({meta})" if meta else ""))
+        for c in h.checks:
+            if c.is_flag():
+                print(f"{indent}   {'!' if c.status == 'differs' else '?'} {c.kind} {c.status}: {c.detail}")
+        snippet = textwrap.shorten(p.text, width=220, placeholder=" …")
+        print(textwrap.indent(textwrap.fill(snippet, width=96), indent + "   "))
+        if p.url:
+            print(f"{indent}   {p.url}")
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.pipeline import check_article, open_retriever, validate_article
+
+    if args.jsonl or len(args.file) > 1:  # many articles: one JSON line each (checker/cli/batch.py)
+        from checker.cli.batch import run_batch
+
+        return run_batch(args, settings)
+    text = validate_article(_read_article(args.file[0]), max_chars=settings.max_article_chars)
+    retriever = open_retriever(settings)
+    shown: list[ClaimReport] = []
+
+    def show(batch: list[ClaimReport]) -> None:  # the first claims print while the rest are searched
+        for r in batch:
+            shown.append(r)
+            print(f"{len(shown)}. [{r.claim.score:.2f}] {r.claim.text}")
+            _print_hits(r.evidence, indent="    ")
+            print(flush=True)
+
+    result = check_article(text, retriever=retriever, top_k=settings.top_k,
+                           threshold=settings.claim_threshold, check_all=args.all,
+                           evidence_batch=settings.evidence_batch, max_chars=settings.max_article_chars,
+                           max_sentences=settings.max_sentences, article_date=args.date,
+                           progress=_progress_line, on_reports=None if args.json else show)
+    for note in result.notes():
+        _stderr(f"note: {note}")
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        return 0
+    if not result.reports:
+        print("no check-worthy claims found (check --all checks every sentence)")
+    return 0
+
+
+def _progress_line(done: int, total: int, what: str) -> None:
+    """Where a long check is, on a terminal only (scoring, then evidence batch by batch)."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r\033[K{what}" + ("\n" if what == "done" else ""))
+        sys.stderr.flush()
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.pipeline import open_retriever
+
+    if not args.query.strip():
+        raise InputError("the query is empty")
+    hits = open_retriever(settings).search(args.query, top_k=settings.top_k)
+    if args.json:
+        print(json.dumps({"hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+    else:
+        _print_hits(hits)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("index", help="build or update the evidence index from a corpus")
+    p.add_argument("--corpus", action="append", metavar="PATH",
+                   help="corpus file or folder (repeatable; default: the configured corpus)")
+    p.add_argument("--index", metavar="DIR", help="index folder")
+    p.add_argument("--force", action="store_true", help="re-embed everything")
+    p.set_defaults(run=cmd_index)
+
+    p = sub.add_parser("check", help="find the claims of an article and their evidence")
+    p.add_argument("file", metavar="FILE|-", nargs="+",
+                   help="article text file, or - for standard input; several files print one JSON line each")
+    p.add_argument("--jsonl", action="store_true",
+                   help='FILE holds one article a line: {"id", "text", "date"?}; prints one JSON line each')
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the article's date, to resolve 'Friday' or 'last week'")
+    p.add_argument("--all", action="store_true",
+                   help="check every sentence as a claim, whatever its score (always so for one or two sentences)")
+    p.add_argument("--index", metavar="DIR", help="index folder")
+    p.add_argument("--top-k", type=int, metavar="K", help="evidence passages per claim")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("search", help="search the evidence index")
+    p.add_argument("query")
+    p.add_argument("--index", metavar="DIR", help="index folder")
+    p.add_argument("--top-k", type=int, metavar="K", help="number of hits")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_search)

@@ -1,0 +1,100 @@
+"""`eval`: measure retrieval or check-worthiness on labelled data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from checker.cli.common import _progress_bar
+from checker.config import DEFAULT_MODEL, Settings
+
+
+def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from checker.evaluate.data import load_beir
+    from checker.evaluate.metrics import retrieval_scores
+    from checker.evaluate.retrieval import cached_index, run_retrieval
+    from checker.evidence.index import load_index
+    from checker.evidence.retrieve import Retriever
+    from checker.text.embed import get_embedder
+
+    started = time.perf_counter()
+    folder = Path(args.data)
+    data = load_beir(folder, args.split)
+    if args.decontextualise:
+        from checker.claims.focus import standalone
+
+        data = type(data)(data.folder, {q: standalone(t) or t for q, t in data.queries.items()}, data.qrels)
+    embedder = get_embedder(settings.model)
+    index_dir = cached_index(folder / "corpus.jsonl", embedder=embedder, cache_root=settings.cache,
+                             progress=_progress_bar("indexing the corpus"))
+    config = settings.retrieval_config(mode=args.mode, fusion=args.fusion, dense_weight=args.dense_weight,
+                                       candidates=max(settings.candidates, args.top_k * 3))
+    retriever = Retriever(load_index(index_dir, model=settings.model), embedder, config=config)
+    run = run_retrieval(retriever, data.queries, top_k=args.top_k, progress=_progress_bar("queries"))
+    scores = retrieval_scores(run, data.qrels)
+    seconds = time.perf_counter() - started
+    print(f"{folder.name} / {args.split}: {scores['queries']} queries, {config.mode} retrieval"
+          + (f", {config.fusion} fusion" if config.mode == "hybrid" else "")
+          + (f" (dense weight {config.dense_weight})" if config.mode == "hybrid" and config.fusion == "weighted"
+             else ""))
+    for key in ("ndcg@10", "map@5", "mrr@10", "recall@10", "recall@100"):
+        print(f"  {key:<11} {scores[key]:.4f}")
+    print(f"  seconds     {seconds:.1f}")
+    if args.json:
+        print(json.dumps({**{k: round(float(v), 6) for k, v in scores.items() if k != "queries"},
+                          "queries": int(scores["queries"]), "seconds": round(seconds, 2)}))
+    return 0
+
+
+def cmd_eval_checkworthiness(args: argparse.Namespace, settings: Settings) -> int:
+    import math
+    import time
+
+    from checker.claims.checkworthy import score_sentences
+    from checker.evaluate.data import load_checkworthiness
+    from checker.evaluate.metrics import classification_scores
+    from checker.text.embed import same_model
+
+    started = time.perf_counter()
+    texts, labels, groups = load_checkworthiness(Path(args.data))
+    learned = not args.features_only and same_model(settings.model, DEFAULT_MODEL)
+    scored = score_sentences(texts, embedding_model=settings.model if learned else None)
+    scores = [s for s, _ in scored]
+    threshold = settings.claim_threshold if args.threshold is None else args.threshold
+    print(f"scorer: {'fine-tuned MiniLM classifier' if learned else 'transparent features'}")
+    result = classification_scores(scores, labels, threshold, groups)
+    seconds = time.perf_counter() - started
+    print(f"{Path(args.data).name}: {len(texts)} rows, {sum(labels)} positive, threshold {threshold}")
+    for key in ("precision", "recall", "f1", "ap", "map"):
+        value = result[key]
+        print(f"  {key:<10} " + ("n/a (no groups)" if math.isnan(value) else f"{value:.4f}"))
+    if args.json:
+        out = {k: (None if isinstance(v, float) and math.isnan(v) else round(float(v), 6))
+               for k, v in result.items() if k != "rows"}
+        print(json.dumps({**out, "rows": len(texts), "seconds": round(seconds, 2)}))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("eval", help="measure retrieval or check-worthiness on labelled data")
+    evsub = p.add_subparsers(dest="what", required=True)
+    e = evsub.add_parser("retrieval", help="BEIR-layout folder: nDCG@10, MAP@5, MRR@10, Recall@10/100")
+    e.add_argument("--data", required=True, metavar="DIR", help="folder with corpus.jsonl, queries.jsonl, qrels/")
+    e.add_argument("--split", required=True, metavar="NAME", help="qrels/NAME.tsv")
+    e.add_argument("--top-k", type=int, default=100, metavar="K", help="documents ranked per query")
+    e.add_argument("--mode", choices=["hybrid", "dense", "lexical"], help="switch one retriever off")
+    e.add_argument("--fusion", choices=["rrf", "weighted"], help="how dense and lexical are fused")
+    e.add_argument("--dense-weight", type=float, help="weight of the dense score in weighted fusion")
+    e.add_argument("--decontextualise", action="store_true",
+                   help="search with standalone wordings (reporting frames dropped)")
+    e.add_argument("--json", action="store_true", help="end with one JSON line")
+    e.set_defaults(run=cmd_eval_retrieval)
+    e = evsub.add_parser("checkworthiness", help="{id, text, label, group} JSONL: P/R/F1, AP, MAP")
+    e.add_argument("--data", required=True, metavar="FILE", help="JSONL file")
+    e.add_argument("--threshold", type=float, help="decision threshold (default: the configured one)")
+    e.add_argument("--features-only", action="store_true", help="score with the transparent features only")
+    e.add_argument("--json", action="store_true", help="end with one JSON line")
+    e.set_defaults(run=cmd_eval_checkworthiness)

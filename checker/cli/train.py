@@ -1,0 +1,139 @@
+"""`train`: fit a learned part on labelled data, on CPU."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from checker.cli.common import _stderr
+from checker.config import Settings
+from checker.errors import InputError
+
+
+def _print_figures(report: dict) -> None:
+    for side in ("dev", "test"):
+        for name, m in report[side].items():
+            print(f"  {side:<4} {name:<12} P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
+                  f"AP {m['ap']:.3f} MAP {m['map']:.3f}")
+
+
+def _write_splits(data: Path, seed: int, folder: Path) -> None:
+    from checker.training.finetune_checkworthiness import load_splits
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, sides in load_splits(data, seed=seed).items():
+        for side in ("dev", "test"):
+            sides[side].write(folder / f"{name}-{side}.jsonl")
+    _stderr(f"wrote the dev and test parts to {folder}")
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.config import PROJECT_ROOT
+
+    data = Path(args.data) if args.data else PROJECT_ROOT.parent / "shared" / "data" / "checkworthiness"
+    if not data.is_dir():
+        raise InputError(f"{data}: no such folder (give the check-worthiness data with --data DIR)")
+    if args.splits:
+        _write_splits(data, args.seed, Path(args.splits))
+    if args.kind == "linear":
+        from checker.text.embed import get_embedder
+        from checker.training.checkworthiness import train_checkworthiness
+
+        if not args.out:
+            raise InputError("--kind linear needs --out PATH (a JSON file)")
+        model, report = train_checkworthiness(data, embedder=get_embedder(settings.model), cache=settings.cache,
+                                              seed=args.seed, log=_stderr)
+        model.save(Path(args.out))
+        print(f"saved {args.out}: l2 {report['l2']}, threshold {report['threshold']}, {report['seconds']:.0f} s")
+    else:
+        from checker.claims.checkworthy import MODEL_DIR
+        from checker.training.finetune_checkworthiness import FinetuneConfig, save_finetuned, train_finetuned
+
+        cfg = FinetuneConfig(**{k: v for k, v in {"split": args.split, "epochs": args.epochs}.items()
+                                if v is not None})
+        config, tensors, report = train_finetuned(data, seed=args.seed, cfg=cfg, log=_stderr)
+        out = Path(args.out) if args.out else MODEL_DIR
+        save_finetuned(out, config, tensors)
+        print(f"saved {out}: layers {config['layers']} fine-tuned, best epoch {report['best_epoch']}, "
+              f"threshold {report['threshold']}, {report['seconds']:.0f} s")
+    _print_figures(report)
+    if args.json:
+        print(json.dumps({side: report[side] for side in ("dev", "test")} | {"threshold": report["threshold"]},
+                         default=float))
+    return 0
+
+
+def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.config import PROJECT_ROOT
+    from checker.evidence.reader import DEFAULT_DIR
+    from checker.training.reader import TrainConfig
+    from checker.training.reader_run import cross_validate, train_reader
+
+    shared = PROJECT_ROOT.parent / "shared" / "data"
+    beir = Path(args.beir) if args.beir else shared / "beir"
+    stance = Path(args.stance) if args.stance else shared / "stance" / "scifact-train.jsonl"
+    for need in (beir / "scifact", stance):
+        if not need.exists():
+            raise InputError(f"{need}: missing (give the data with --beir DIR and --stance FILE)")
+    cfg = TrainConfig(seed=args.seed, **{k: v for k, v in (("epochs", args.epochs), ("split", args.split),
+                                                            ("max_length", args.max_length),
+                                                            ("synthetic_per_label", args.synthetic))
+                                         if v is not None})
+    corpus = PROJECT_ROOT / "corpus"
+    if args.cv:
+        variants = ["plain"] if args.no_synthetic else (["synthetic"] if args.cv_synthetic_only
+                                                         else ["synthetic", "plain"])
+        result = cross_validate(beir_root=beir, stance_path=stance, corpus_dir=corpus, cfg=cfg,
+                                cache=settings.cache, log=_stderr, variants=variants)
+        for name, m in result.items():
+            per = m["per_class"]
+            print(f"{name:<10} n {m['n']} accuracy {m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f} "
+                  + " ".join(f"{lab} F1 {per[lab]['f1']:.3f}" for lab in per))
+        if args.json:
+            print(json.dumps(result))
+        return 0
+    out = Path(args.out) if args.out else DEFAULT_DIR
+    meta = train_reader(beir_root=beir, stance_path=stance, corpus_dir=corpus, cfg=cfg, cache=settings.cache,
+                        out=out, log=_stderr, use_synthetic=not args.no_synthetic, max_queries=args.max_queries)
+    rep = meta["report"]
+    print(f"saved {out}: floor {meta['floor']:.2f}, calibration AUC {rep['calibration_auc']}, "
+          f"{rep['seconds']:.0f} s")
+    if args.json:
+        print(json.dumps(meta))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train a model from labelled data")
+    trsub = p.add_subparsers(dest="what", required=True)
+    t = trsub.add_parser("checkworthiness", help="the check-worthiness scorer")
+    t.add_argument("--kind", choices=["finetune", "linear"], default="finetune",
+                   help="finetune: MiniLM's top layers and a two-class head (the default scorer; "
+                        "safetensors + JSON); linear: the logistic-regression baseline (JSON)")
+    t.add_argument("--out", metavar="PATH", help="where to write the weights (finetune: a folder, default "
+                   "checker/models/checkworthiness; linear: a JSON file, required)")
+    t.add_argument("--data", metavar="DIR", help="folder of {id,text,label,group} JSONL files "
+                   "(default: ../shared/data/checkworthiness)")
+    t.add_argument("--seed", type=int, default=0, help="seed of the group split and of training")
+    t.add_argument("--split", type=int, metavar="N", help="finetune: frozen lower layers (default 4 of 6)")
+    t.add_argument("--epochs", type=int, metavar="N", help="finetune: epochs (default 3; the best on dev is kept)")
+    t.add_argument("--splits", metavar="DIR", help="also write each dataset's dev and test parts there as "
+                   "JSONL (for `eval checkworthiness`)")
+    t.add_argument("--json", action="store_true", help="end with one JSON line")
+    t.set_defaults(run=cmd_train)
+    r = trsub.add_parser("reader", help="the reader: relevance and stance cross-encoder (LoRA + heads)")
+    r.add_argument("--seed", type=int, default=0, help="seed of sampling, initialisation and folds")
+    r.add_argument("--out", metavar="DIR", help="where to write the weights (default: checker/models/reader)")
+    r.add_argument("--beir", metavar="DIR", help="BEIR folders (default: ../shared/data/beir)")
+    r.add_argument("--stance", metavar="FILE", help="stance JSONL (default: ../shared/data/stance/scifact-train.jsonl)")
+    r.add_argument("--no-synthetic", action="store_true", help="leave out the synthetic stance pairs")
+    r.add_argument("--cv", action="store_true", help="5-fold grouped cross-validation of stance; saves nothing")
+    r.add_argument("--cv-synthetic-only", action="store_true", help="with --cv: only the variant with synthetic pairs")
+    r.add_argument("--epochs", type=int, help="passes over the training pairs")
+    r.add_argument("--split", type=int, help="frozen bottom layers (the adapter trains the ones above)")
+    r.add_argument("--max-length", type=int, help="word pieces per pair")
+    r.add_argument("--synthetic", type=int, metavar="N", help="synthetic pairs per label")
+    r.add_argument("--max-queries", type=int, default=200, help="training queries per BEIR dataset")
+    r.add_argument("--json", action="store_true", help="end with one JSON line")
+    r.set_defaults(run=cmd_train_reader)

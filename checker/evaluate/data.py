@@ -1,0 +1,103 @@
+"""Loaders for the evaluation data: BEIR-layout folders and check-worthiness and stance JSONL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.errors import InputError
+
+
+@dataclass(frozen=True)
+class BeirData:
+    folder: Path
+    queries: dict[str, str]
+    qrels: dict[str, dict[str, int]]
+
+
+def _jsonl(path: Path) -> Iterable[tuple[int, dict]]:
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise InputError(f"{path}:{lineno}: not valid JSON ({exc})") from exc
+            if not isinstance(row, dict):
+                raise InputError(f"{path}:{lineno}: not a JSON object")
+            yield lineno, row
+
+
+def load_beir(folder: Path, split: str) -> BeirData:
+    """Queries and qrels of one split of a BEIR-layout folder (the corpus is read separately)."""
+    folder = Path(folder)
+    for need in ("corpus.jsonl", "queries.jsonl", f"qrels/{split}.tsv"):
+        if not (folder / need).is_file():
+            raise InputError(f"{folder / need}: missing (expected the BEIR layout: corpus.jsonl, "
+                             "queries.jsonl, qrels/SPLIT.tsv)")
+    qrels: dict[str, dict[str, int]] = {}
+    with (folder / "qrels" / f"{split}.tsv").open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            parts = line.rstrip("\n").split("\t")
+            if lineno == 1 and parts[:1] == ["query-id"]:
+                continue
+            if not line.strip():
+                continue
+            if len(parts) != 3:
+                raise InputError(f"{folder}/qrels/{split}.tsv:{lineno}: expected 3 tab-separated columns")
+            try:
+                qrels.setdefault(parts[0], {})[parts[1]] = int(float(parts[2]))
+            except ValueError as exc:
+                raise InputError(f"{folder}/qrels/{split}.tsv:{lineno}: bad score {parts[2]!r}") from exc
+    queries = {str(row.get("_id")): str(row.get("text", "")) for _, row in _jsonl(folder / "queries.jsonl")
+               if str(row.get("_id")) in qrels}
+    missing = set(qrels) - set(queries)
+    if missing:
+        raise InputError(f"{len(missing)} queries of qrels/{split}.tsv are not in queries.jsonl "
+                         f"(e.g. {sorted(missing)[0]!r})")
+    return BeirData(folder, queries, qrels)
+
+
+def load_checkworthiness(path: Path) -> tuple[list[str], list[int], list[str | None]]:
+    texts, labels, groups = [], [], []
+    for lineno, row in _jsonl(Path(path)):
+        if not isinstance(row.get("text"), str) or row.get("label") not in (0, 1, "0", "1"):
+            raise InputError(f"{path}:{lineno}: needs a string \"text\" and a \"label\" of 0 or 1")
+        texts.append(row["text"])
+        labels.append(int(row["label"]))
+        g = row.get("group")
+        groups.append(None if g is None else str(g))
+    if not texts:
+        raise InputError(f"{path}: no rows")
+    return texts, labels, groups
+
+
+STANCE_LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
+
+
+@dataclass(frozen=True)
+class StanceRow:
+    id: str
+    claim: str
+    evidence: str
+    label: str
+    group: str | None
+
+
+def load_stance(path: Path) -> list[StanceRow]:
+    """Rows {"id", "claim", "evidence", "label", "group"}; label one of STANCE_LABELS."""
+    rows = []
+    for lineno, row in _jsonl(Path(path)):
+        if not isinstance(row.get("claim"), str) or not isinstance(row.get("evidence"), str):
+            raise InputError(f"{path}:{lineno}: needs string \"claim\" and \"evidence\" fields")
+        if row.get("label") not in STANCE_LABELS:
+            raise InputError(f"{path}:{lineno}: \"label\" must be one of {', '.join(STANCE_LABELS)}")
+        g = row.get("group")
+        rows.append(StanceRow(str(row.get("id", lineno)), row["claim"], row["evidence"], row["label"],
+                              None if g is None else str(g)))
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    return rows

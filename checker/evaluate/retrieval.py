@@ -1,0 +1,49 @@
+"""Running the workbench's own retriever over a BEIR benchmark, with its index cached."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from checker.errors import InputError
+
+
+def cached_index(corpus_file: Path, *, embedder: object, cache_root: Path,
+                 progress: object = None) -> Path:
+    """Index a BEIR corpus with the workbench's own pipeline, cached by corpus hash and model."""
+    import hashlib
+    import re as _re
+
+    from checker.evidence.corpus import corpus_hash, load_corpus
+    from checker.evidence.index import build_index, is_up_to_date
+
+    loaded = load_corpus([corpus_file])
+    if not loaded.documents:
+        raise InputError(f"{corpus_file}: no documents")
+    name = getattr(embedder, "name", "model")
+    key = hashlib.sha256(f"{corpus_hash(loaded.documents)}|{name}".encode()).hexdigest()[:16]
+    slug = _re.sub(r"[^A-Za-z0-9]+", "-", f"{corpus_file.parent.name}-{name}")[-60:]
+    folder = Path(cache_root) / f"{slug}-{key}"
+    if not is_up_to_date(folder, loaded.documents, name):
+        build_index(loaded.documents, embedder, folder, progress=progress)  # type: ignore[arg-type]
+    return folder
+
+
+def run_retrieval(retriever: object, queries: Mapping[str, str], *, top_k: int = 100,
+                  passages_per_doc: int = 3, batch: int = 64, progress: object = None) -> dict[str, dict[str, float]]:
+    """{query id: {doc id: score}}, a document scoring as its best passage."""
+    ids = list(queries)
+    run: dict[str, dict[str, float]] = {}
+    depth = top_k * passages_per_doc
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        results = retriever.search_many([queries[q] for q in chunk], top_k=depth)  # type: ignore[attr-defined]
+        for qid, hits in zip(chunk, results, strict=True):
+            docs: dict[str, float] = {}
+            for h in hits:
+                if h.passage.doc_id not in docs:
+                    docs[h.passage.doc_id] = h.score
+            run[qid] = dict(list(docs.items())[:top_k])
+        if callable(progress):
+            progress(min(start + batch, len(ids)), len(ids))
+    return run

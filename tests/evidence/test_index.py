@@ -1,0 +1,88 @@
+"""The index folder: build, load, refuse a mismatched model, rebuild only what changed."""
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from checker.errors import IndexMismatchError, IndexMissingError
+from checker.evidence.index import build_index, load_index
+from checker.evidence.retrieve import Retriever
+from tests.conftest import HashEmbedder
+
+
+def test_build_then_load(tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    """The folder holds a manifest, FAISS, vectors, passages and BM25, and loads back."""
+    report = build_index(tiny_docs, hash_embedder, tmp_path / "idx")
+    assert report.passages == 3 and report.embedded == 3
+    names = {p.name for p in (tmp_path / "idx").iterdir()}
+    assert {"manifest.json", "dense.faiss", "vectors.npy", "passages.jsonl", "bm25"} <= names
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    assert manifest["model"] == hash_embedder.name and manifest["dim"] == 64
+    assert manifest["passages"] == 3 and len(manifest["corpus_hash"]) == 64
+    assert "faiss-cpu" in manifest["versions"] and manifest["created"]
+    index = load_index(tmp_path / "idx", model=hash_embedder.name)
+    assert len(index) == 3 and index.passages[0].doc_id == "troops"
+    assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="python -m checker index"):
+        load_index(tmp_path / "nothing")
+
+
+def test_index_from_another_model_is_refused(tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    """Loading with another model fails with a message that says how to rebuild."""
+    build_index(tiny_docs, hash_embedder, tmp_path / "idx")
+    with pytest.raises(IndexMismatchError, match="rebuild it with: python -m checker index"):
+        load_index(tmp_path / "idx", model="all-MiniLM-L6-v2")
+    index = load_index(tmp_path / "idx")
+    with pytest.raises(IndexMismatchError, match="another-model"):
+        Retriever(index, HashEmbedder(name="another-model"))
+
+
+def test_same_name_other_dimension_is_refused(tmp_path: Path, tiny_docs) -> None:
+    build_index(tiny_docs, HashEmbedder(dim=64), tmp_path / "idx")
+    retriever = Retriever(load_index(tmp_path / "idx"), HashEmbedder(dim=32))
+    with pytest.raises(IndexMismatchError, match="32 dimensions"):
+        retriever.search("troops")
+
+
+def test_damaged_index_is_reported(tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    build_index(tiny_docs, hash_embedder, tmp_path / "idx")
+    (tmp_path / "idx" / "dense.faiss").write_bytes(b"garbage")
+    with pytest.raises(IndexMismatchError, match="damaged"):
+        load_index(tmp_path / "idx")
+
+
+def test_only_changed_documents_are_embedded_again(tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    """A rebuild embeds the passages of new or edited documents and reuses the rest."""
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, hash_embedder, folder)
+    hash_embedder.calls.clear()
+    edited = [tiny_docs[0], replace(tiny_docs[1], text=tiny_docs[1].text + " Talks resume soon."),
+              tiny_docs[2]]
+    report = build_index(edited, hash_embedder, folder)
+    assert (report.embedded, report.reused) == (1, 2)
+    assert len(hash_embedder.calls) == 1 and "Talks resume soon." in hash_embedder.calls[0]
+    hash_embedder.calls.clear()
+    again = build_index(edited, hash_embedder, folder)
+    assert again.up_to_date and hash_embedder.calls == []
+    index = load_index(folder)
+    fresh = hash_embedder.encode([p.embedding_text() for p in index.passages])
+    assert np.allclose(index.vectors, fresh, atol=1e-6)
+
+
+def test_embeddings_of_another_model_are_not_reused(tmp_path: Path, tiny_docs) -> None:
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, HashEmbedder(name="a"), folder)
+    other = HashEmbedder(name="b")
+    assert build_index(tiny_docs, other, folder).embedded == 3
+
+
+def test_empty_corpus_builds_an_empty_index(tmp_path: Path, hash_embedder) -> None:
+    build_index([], hash_embedder, tmp_path / "idx")
+    retriever = Retriever(load_index(tmp_path / "idx"), hash_embedder)
+    assert retriever.search("anything") == []

@@ -1,0 +1,113 @@
+"""Exports: CSV, and schema.org ClaimReview JSON-LD with Google's required fields."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from checker.errors import CheckerError
+from checker.types import CitedEvidence
+from checker.verdicts.export import to_claimreview, to_csv
+from checker.verdicts.store import VerdictStore
+
+
+@pytest.fixture
+def rows(tmp_path: Path):
+    store = VerdictStore(f"sqlite:///{tmp_path / 'v.db'}")
+    aid = store.add_article("Russia massed 100,000 troops. =cmd|' /C calc'!A0", title="Demo",
+                            url="https://news.example/a", source="Example Times", published="2022-01-21")
+    c1 = store.add_claim(aid, start=0, end=29, text="Russia massed 100,000 troops.")
+    c2 = store.add_claim(aid, start=30, end=50, text="=cmd|' /C calc'!A0")
+    store.save_verdict(c1, label="Supported", reviewer="ann", note="ok",
+                       cited=[CitedEvidence("d", "d#0", "h", "T", "https://ref.example/d")])
+    store.save_verdict(c2, label="Not check-worthy", reviewer="bob")
+    return store.latest_rows()
+
+
+def test_claimreview_required_fields_and_json_ld(rows) -> None:
+    """Every object has claimReviewed, reviewRating.alternateName and url, and expands as JSON-LD."""
+    from pyld import jsonld
+
+    data = json.loads(to_claimreview(rows, organisation="Desk", url_template="https://fc.example/{claim_id}"))
+    assert len(data) == 2
+    for obj in data:
+        assert obj["@type"] == "ClaimReview" and obj["claimReviewed"]
+        rating = obj["reviewRating"]
+        assert rating["alternateName"] and rating["bestRating"] == 5 and rating["worstRating"] == 1
+        assert 1 <= rating["ratingValue"] <= 5
+        assert obj["url"].startswith("https://fc.example/")
+        assert obj["author"] == {"@type": "Organization", "name": "Desk"}
+        assert len(obj["datePublished"]) == 10
+        item = obj["itemReviewed"]
+        assert item["@type"] == "Claim" and item["author"]["name"] == "Example Times"
+        assert item["datePublished"] == "2022-01-21" and item["appearance"]["url"] == "https://news.example/a"
+
+    def offline_loader(url, options=None):  # schema.org's context, without the network
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+                "document": {"@context": {"@vocab": "https://schema.org/"}}}
+
+    expanded = jsonld.expand(data, {"documentLoader": offline_loader})
+    assert len(expanded) == 2
+    assert expanded[0]["@type"] == ["https://schema.org/ClaimReview"]
+    assert "https://schema.org/claimReviewed" in expanded[0]
+
+
+def test_csv_round_trips_and_defuses_formulas(rows) -> None:
+    table = list(csv.DictReader(io.StringIO(to_csv(rows))))
+    assert {r["label"] for r in table} == {"Supported", "Not check-worthy"}
+    formula = next(r for r in table if r["label"] == "Not check-worthy")
+    assert formula["claim"].startswith("'=")
+    supported = next(r for r in table if r["label"] == "Supported")
+    assert supported["evidence_passages"] == "d#0" and supported["article_url"] == "https://news.example/a"
+
+
+def _spreadsheet_rows(text: str) -> list[str]:
+    """Records as a spreadsheet splits them: at any CR or LF outside double quotes."""
+    records, current, quoted = [], [], False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch in "\r\n" and not quoted:
+            if current:
+                records.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    if current:
+        records.append("".join(current))
+    return records
+
+
+def test_csv_quotes_fields_with_line_breaks(tmp_path: Path) -> None:
+    """A lone CR (an upload with old Mac line ends) never starts a new spreadsheet row."""
+    store = VerdictStore(f"sqlite:///{tmp_path / 'v.db'}")
+    aid = store.add_article("Troops massed.\r=cmd|' /C calc'!A0\r", title="Title\r=cmd|' /C calc'!A0")
+    cid = store.add_claim(aid, start=0, end=14, text="Troops massed.")
+    store.save_verdict(cid, label="Supported", reviewer="ann", note="line one\rline two\n=1+1")
+    text = to_csv(store.latest_rows())
+    records = _spreadsheet_rows(text)
+    assert len(records) == 2, records
+    assert not any(r.startswith(("=", "+", "-", "@")) for r in records)
+    table = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert table[0]["article_title"] == "Title\r=cmd|' /C calc'!A0"
+    assert table[0]["note"] == "line one\rline two\n=1+1"
+
+
+def test_claimreview_is_safe_to_embed_in_a_script_tag(tmp_path: Path) -> None:
+    """Publishing sites put the JSON-LD in <script type="application/ld+json">; nothing may end it."""
+    store = VerdictStore(f"sqlite:///{tmp_path / 'v.db'}")
+    claim = "Troops massed.</script><script>alert(1)</script><!-- & more"
+    aid = store.add_article(claim, url="javascript:alert(document.cookie)", source="</script><b>Wire</b>")
+    cid = store.add_claim(aid, start=0, end=len(claim), text=claim)
+    store.save_verdict(cid, label="Refuted", reviewer="ann")
+    text = to_claimreview(store.latest_rows(), organisation="Desk & Co", url_template="https://fc.example/{claim_id}")
+    assert "<" not in text and ">" not in text and "&" not in text
+    data = json.loads(text)
+    assert data[0]["claimReviewed"] == claim and data[0]["author"]["name"] == "Desk & Co"
+    assert "appearance" not in data[0]["itemReviewed"]  # not an http(s) address
+    with pytest.raises(CheckerError, match="http"):
+        to_claimreview(store.latest_rows(), organisation="Desk", url_template="javascript:alert({claim_id})")
+    with pytest.raises(CheckerError, match="template"):
+        to_claimreview(store.latest_rows(), organisation="Desk", url_template="https://fc.example/{nope}")
