@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test index setup setup-dev system-deps lint clean
+.PHONY: run test index setup setup-dev setup-ray system-deps lint clean
 
 run: index
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
@@ -14,7 +14,7 @@ run: index
 index: setup
 	$(PY) -m checker index
 
-test: setup-dev system-deps
+test: setup-dev setup-ray system-deps
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
@@ -25,11 +25,16 @@ lint: setup-dev
 
 setup: $(VENV)/.runtime-installed
 setup-dev: $(VENV)/.dev-installed
+setup-ray: $(VENV)/.ray-installed
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.ray-installed: requirements-ray.txt $(VENV)/.runtime-installed
+	$(PY) -m pip install --quiet -r requirements-ray.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed

@@ -11,6 +11,7 @@ root=0; [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && root=1
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
   if [ $root -eq 1 ]; then
     echo "installing system packages: ${need[*]}"
