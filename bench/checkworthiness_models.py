@@ -20,7 +20,7 @@ from checker.claims.linear import fit_logistic
 from checker.config import load_settings
 from checker.evaluate.metrics import classification_scores
 from checker.text.embed import get_embedder
-from checker.training.checkworthiness import load_parts
+from checker.training.checkworthiness import load_parts, train_checkworthiness
 
 
 def dev_threshold(dev_scores: list[float], dev_labels: list[int]) -> float:
@@ -35,21 +35,27 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_settings()
     parts = load_parts(args.data, embedder=get_embedder(settings.model), cache=settings.cache, seed=0)
-    shipped = default_model()
+    shipped = default_model()  # the fine-tuned classifier
+    embedder = get_embedder(settings.model)
+    linear, _ = train_checkworthiness(args.data, embedder=embedder, cache=settings.cache, seed=0, log=lambda _: None)
 
     def features_only(x: np.ndarray, texts: list[str]) -> np.ndarray:
         return np.array([score_sentence(t)[0] for t in texts])
 
     def shipped_model(x: np.ndarray, texts: list[str]) -> np.ndarray:
-        a, b = shipped.calibration
-        return 1 / (1 + np.exp(-(a * shipped.linear.decision(x) + b)))
+        return shipped.score(texts)
+
+    def linear_model(x: np.ndarray, texts: list[str]) -> np.ndarray:
+        a, b = linear.calibration
+        return 1 / (1 + np.exp(-(a * linear.linear.decision(x) + b)))
 
     cb = parts["claimbuster"]
     lr_cb = fit_logistic(cb["train"].x, cb["train"].labels, l2=100.0)
     lr_cb_emb = fit_logistic(cb["train"].x[:, :384], cb["train"].labels, l2=10.0)
     models = {
         "transparent features (the first scorer)": features_only,
-        "shipped: logistic regression, embedding + features, all three datasets": shipped_model,
+        "shipped: fine-tuned MiniLM (top layers + two-class head), all three datasets": shipped_model,
+        "logistic regression, embedding + features, all three datasets (train --kind linear)": linear_model,
         "logistic regression, embedding + features, ClaimBuster only": lambda x, t: lr_cb.predict(x),
         "logistic regression, embedding only, ClaimBuster only": lambda x, t: lr_cb_emb.predict(x[:, :384]),
     }
@@ -105,7 +111,8 @@ def main() -> None:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
     if not args.no_record:
-        record("checkworthiness_models", ["group-held-out splits of checker/training/checkworthiness.py, seed 0", "", *lines])
+        record("checkworthiness_models",
+               ["group-held-out splits of checker/training/checkworthiness.py, seed 0", "", *lines])
 
 
 if __name__ == "__main__":

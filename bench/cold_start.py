@@ -4,6 +4,11 @@ that shows only that box, launched the same way in the same run. Prints the rati
 bench/RESULTS.md. Needs Debian's chromium and Playwright (as the browser tests do).
 
     python bench/cold_start.py [--rounds 3] [--json] [--no-record]
+    python bench/cold_start.py --first-check [--rounds 1]   # the first check after start-up
+
+`--first-check` times the first check on a fresh server against a second check right after it,
+three ways: without the background warm-up (CHECKER_WARM_UP=0), with it and Check pressed as
+soon as the page is usable, and with it and Check pressed once the sidebar says the model is ready.
 
 The demo corpus is indexed first (not timed), so the app opens on a real index. Rounds alternate
 between the app and the trivial page; each uses a new server process and a new browser context
@@ -54,6 +59,48 @@ def open_page(browser, script: Path, home: Path, *, python_flags: tuple[str, ...
     return {"health": server.health_seconds, "usable": usable, "idle": idle, "log": str(server.log)}
 
 
+def _timed_check(page, text: str) -> float:
+    """Paste `text`, press Check, and return the seconds until its highlighted claims appear."""
+    page.get_by_label("Article text").fill(text)
+    page.get_by_label("Article text").press("Control+Enter")
+    page.wait_for_timeout(300)
+    page.wait_for_function("document.querySelectorAll('[data-stale=\"true\"]').length === 0", timeout=60_000)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.locator("mark.claim").first.wait_for(timeout=300_000)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000)
+    return time.perf_counter() - started
+
+
+def first_checks(browser, home: Path, *, warm: bool, wait_ready: bool) -> dict[str, float]:
+    """A fresh server: seconds of the first check (pressed as soon as the page is usable, or once
+    the sidebar says the model is ready) and of a second check of another text right after."""
+    article = (ROOT / "checker" / "demo" / "article.txt").read_text(encoding="utf-8")
+    other = ("Officials said 100,000 troops massed near the border with Ukraine on Friday. "
+             "Blinken and Lavrov met in Geneva, and no breakthrough was achieved.")
+    os.environ["CHECKER_WARM_UP"] = "1" if warm else "0"
+    try:
+        with streamlit_server(home, timeout=120) as server:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(server.base)
+            page.get_by_label("Article text").wait_for(state="visible", timeout=120_000)
+            usable = time.perf_counter() - server.started
+            ready = float("nan")
+            if wait_ready:
+                while not page.get_by_text("ready", exact=False).count():
+                    page.wait_for_timeout(500)
+                    page.get_by_label("Your name").fill(f"x{time.perf_counter():.0f}")  # any rerun refreshes it
+                    page.get_by_label("Your name").press("Enter")
+                ready = time.perf_counter() - server.started
+            first = _timed_check(page, article)
+            second = _timed_check(page, other)
+            context.close()
+    finally:
+        os.environ.pop("CHECKER_WARM_UP", None)
+    return {"usable": usable, "ready": ready, "first": first, "second": second}
+
+
 def import_costs(log: Path) -> list[tuple[int, str, int]]:
     """(cumulative µs, module, depth) of every import in a `-X importtime` log, in order."""
     rows = []
@@ -69,6 +116,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--first-check", action="store_true",
+                        help="measure the first check after start-up instead, with and without the warm-up")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"error: {CHROMIUM} is missing (make test installs it when run as root)")
@@ -78,6 +127,27 @@ def main() -> None:
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import streamlit"], check=True)
     import_streamlit = time.perf_counter() - t0
+
+    if args.first_check:
+        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+            home = Path(tmp)
+            build_index(load_corpus([ROOT / "corpus"]).documents, get_embedder(DEFAULT_MODEL), home / "index")
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            runs = {name: [first_checks(browser, home, warm=warm, wait_ready=wait) for _ in range(args.rounds)]
+                    for name, warm, wait in (("no warm-up", False, False), ("warm-up, check at once", True, False),
+                                             ("warm-up, check when ready", True, True))}
+            browser.close()
+        lines = []
+        for name, rs in runs.items():
+            first, second = (statistics.median(r[k] for r in rs) for k in ("first", "second"))
+            ready = statistics.median(r["ready"] for r in rs)
+            lines.append(f"{name}: first check {first:.2f} s, second {second:.2f} s: ratio {first / second:.2f}x"
+                         + ("" if ready != ready else f" (model ready {ready:.1f} s after launch)")
+                         + f"; median of {args.rounds}; load average {os.getloadavg()[0]:.1f}")
+            print(lines[-1])
+        if not args.no_record:
+            record("cold_start --first-check: the first check after start-up vs the next one", lines)
+        return
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         home = Path(tmp)

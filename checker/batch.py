@@ -89,7 +89,7 @@ def prefetch(texts: Sequence[str], *, retriever: Retriever, max_chars: int, max_
     wanted: dict[str, None] = {}
     for text in texts:
         try:
-            validate_article(text, max_chars=max_chars)
+            text = validate_article(text, max_chars=max_chars)
         except CheckerError:
             continue
         for s in split_sentences(text)[:max_sentences]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from checker.errors import ConfigError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -52,7 +54,7 @@ class Settings:
     top_k: int = 5
     claim_threshold: float = 0.35
     evidence_batch: int = 20  # claims whose evidence is searched at once: the app's first batch, each batch after
-    max_sentences: int = 20_000  # sentences scored per text at most; beyond it the notes say what was left out
+    max_sentences: int = 2_000  # sentences scored per text at most; beyond it the notes say what was left out
     max_article_chars: int = 10_000_000
     batch_size: int = 32
     rrf_k: int = 60
@@ -65,7 +67,12 @@ class Settings:
     allow_private_urls: bool = False
     fetch_timeout: float = 15.0
     review_url: str = "https://factcheck.example/claims/{claim_id}"
-    match_threshold: float = 0.85
+    match_threshold: float = 0.38  # fused dense + lexical similarity, tuned by bench/match_paraphrases.py
+    match_dense_weight: float = 0.5
+    warm_up: bool = True  # the app loads the model in the background when its first page is shown
+    reader: bool = True  # re-rank and judge evidence with the reader (checker/evidence/reader.py)
+    rerank_depth: int = 20  # fused candidates the reader re-ranks per claim
+    relevance_floor: float = -1.0  # below it a passage is not evidence; negative: the floor tuned in training
     debug: bool = False
     api_token: str = field(default="", repr=False)  # CHECKER_API_TOKEN: bearer token for API writes
     api_max_body_bytes: int = 2_000_000  # the API refuses larger request bodies (413)
@@ -111,5 +118,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             else:
                 values[f.name] = raw
         except ValueError as exc:
-            raise ValueError(f"CHECKER_{f.name.upper()}={raw!r} is not a valid value: {exc}") from exc
-    return Settings(**values)
+            raise ConfigError(f"CHECKER_{f.name.upper()}={raw!r} is not a valid value: {exc}") from exc
+    try:
+        return Settings(**values)
+    except ValueError as exc:
+        raise ConfigError(f"a CHECKER_* setting is not valid: {exc}") from exc

@@ -23,3 +23,7 @@ class IndexMismatchError(CheckerError):
 
 class ModelError(CheckerError):
     """The embedding model cannot be loaded."""
+
+
+class ConfigError(CheckerError, ValueError):
+    """A setting (a CHECKER_* environment variable) has a value that cannot be used."""

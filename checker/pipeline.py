@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from checker.claims.focus import focus_spans, standalone
 from checker.config import Settings
 from checker.errors import InputError
+from checker.evidence.rerank import Reading, Scorer, rerank
 from checker.evidence.retrieve import Retriever
+from checker.text.decode import replace_surrogates
 from checker.text.sentences import split_sentences
 from checker.types import Claim, ClaimReport, Hit, Sentence
 
@@ -19,7 +22,12 @@ Progress = Callable[[int, int, str], None]
 
 
 def validate_article(text: str, *, max_chars: int) -> str:
-    """The article text, or InputError saying what is wrong with it."""
+    """The article text to check (lone surrogates replaced), or InputError saying what is wrong with it.
+
+    A lone surrogate (from a JSON `\\ud800` escape, say) cannot be encoded, and the sentence
+    splitter, the tokenizer and the database all encode: each becomes U+FFFD, one character
+    for one, so offsets into the text still hold.
+    """
     if text is None or not text.strip():
         raise InputError("the article is empty: paste or load some text to check")
     if len(text) > max_chars:
@@ -27,7 +35,7 @@ def validate_article(text: str, *, max_chars: int) -> str:
             f"the article has {len(text):,} characters; the limit is {max_chars:,} "
             "(set CHECKER_MAX_ARTICLE_CHARS to raise it)"
         )
-    return text
+    return replace_surrogates(text)
 
 
 SHORT_TEXT = 2  # a text of at most this many sentences is checked whole: the user's intent wins
@@ -67,7 +75,7 @@ class ScoredArticle:
                      standalone=standalone(s.text, before=text[: s.start]))
 
 
-def score_article(text: str, *, retriever: Retriever, max_sentences: int = 20_000,
+def score_article(text: str, *, retriever: Retriever, max_sentences: int = 2_000,
                   batch_size: int = 32, progress: Progress | None = None) -> ScoredArticle:
     """Split, embed and score every sentence of an article, `SCORE_CHUNK` at a time.
 
@@ -130,13 +138,47 @@ def with_checks(claim: str, hits: list[Hit], *, article_date: str | None = None)
                                             evidence_date=h.passage.date))) for h in hits]
 
 
-def search_evidence(claims: Sequence[Claim], vectors: np.ndarray, *, retriever: Retriever, top_k: int = 5,
-                    article_date: str | None = None, compare_evidence: bool = True) -> list[ClaimReport]:
-    """One report per claim: its evidence, and the checks of each passage against it."""
-    hits = retriever.search_many([c.text for c in claims], top_k=top_k, vectors=vectors)
+def find_evidence(queries: Sequence[str], *, retriever: Retriever, top_k: int = 5, vectors: np.ndarray | None = None,
+                  article_date: str | None = None, compare_evidence: bool = True, reader: Scorer | None = None,
+                  rerank_depth: int = 20, relevance_floor: float | None = None) -> list[Reading]:
+    """Each query's evidence: with a reader, the fused candidates re-ranked and cut at the
+    relevance floor (checker/evidence/rerank.py); the checks run on the evidence above it only."""
+    if reader is None:
+        found = retriever.search_many(queries, top_k=top_k, vectors=vectors)
+        readings = [Reading(list(h), [], None) for h in found]
+    else:
+        found = retriever.search_many(queries, top_k=max(top_k, rerank_depth), vectors=vectors)
+        readings = rerank(reader, queries, found, top_k=top_k, floor=relevance_floor)
     if compare_evidence:
-        hits = [with_checks(c.text, h, article_date=article_date) for c, h in zip(claims, hits, strict=True)]
-    return [ClaimReport(claim=c, evidence=tuple(h)) for c, h in zip(claims, hits, strict=True)]
+        readings = [replace(r, shown=with_checks(q, r.shown, article_date=article_date))
+                    for q, r in zip(queries, readings, strict=True)]
+    return readings
+
+
+def open_reader(settings: Settings) -> Scorer | None:
+    """The shipped reader when it is switched on (CHECKER_READER), else None; ModelError if broken."""
+    if not settings.reader:
+        return None
+    from checker.evidence.reader import get_reader
+
+    return get_reader()
+
+
+def reader_options(settings: Settings) -> dict[str, Any]:
+    """The reader keywords of `check_article` from the settings (the reader is the default)."""
+    return {"reader": open_reader(settings), "rerank_depth": settings.rerank_depth,
+            "relevance_floor": settings.relevance_floor}
+
+
+def search_evidence(claims: Sequence[Claim], vectors: np.ndarray, *, retriever: Retriever, top_k: int = 5,
+                    article_date: str | None = None, compare_evidence: bool = True, reader: Scorer | None = None,
+                    rerank_depth: int = 20, relevance_floor: float | None = None) -> list[ClaimReport]:
+    """One report per claim: its evidence, and the checks of each passage against it."""
+    readings = find_evidence([c.text for c in claims], retriever=retriever, top_k=top_k, vectors=vectors,
+                             article_date=article_date, compare_evidence=compare_evidence, reader=reader,
+                             rerank_depth=rerank_depth, relevance_floor=relevance_floor)
+    return [ClaimReport(claim=c, evidence=tuple(r.shown), weaker=tuple(r.weaker), suggestion=r.suggestion)
+            for c, r in zip(claims, readings, strict=True)]
 
 
 def check_article(
@@ -148,11 +190,14 @@ def check_article(
     check_all: bool = False,
     evidence_batch: int = 20,
     max_chars: int = 10_000_000,
-    max_sentences: int = 20_000,
+    max_sentences: int = 2_000,
     article_date: str | None = None,
     compare_evidence: bool = True,
     progress: Progress | None = None,
     on_reports: Callable[[list[ClaimReport]], None] | None = None,
+    reader: Scorer | None = None,
+    rerank_depth: int = 20,
+    relevance_floor: float | None = None,
 ) -> CheckResult:
     """One report per claim, most check-worthy first, each with its evidence.
 
@@ -161,7 +206,7 @@ def check_article(
     searched `evidence_batch` claims at a time, best first, and each batch goes to
     `on_reports` as soon as it is ready, so a caller can show the first claims early.
     """
-    validate_article(text, max_chars=max_chars)
+    text = validate_article(text, max_chars=max_chars)
     article = score_article(text, retriever=retriever, max_sentences=max_sentences, progress=progress)
     total = len(article.sentences) + article.skipped
     every = checks_every_sentence(total, check_all=check_all)
@@ -175,7 +220,8 @@ def check_article(
                                       f"{min(lo + step, len(claims)):,} of {len(claims):,}")
         batch = search_evidence(claims[lo : lo + step], article.vectors[picked[lo : lo + step]],
                                 retriever=retriever, top_k=top_k, article_date=article_date,
-                                compare_evidence=compare_evidence)
+                                compare_evidence=compare_evidence, reader=reader, rerank_depth=rerank_depth,
+                                relevance_floor=relevance_floor)
         reports += batch
         if on_reports:
             on_reports(batch)

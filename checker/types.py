@@ -82,6 +82,9 @@ class Hit:
     dense_part: float = 0.0  # the share of `score` that the dense ranking contributed
     lexical_part: float = 0.0  # the share that the BM25 ranking contributed
     checks: tuple[Any, ...] = ()  # checker.compare.Check: numbers, dates, names, negation
+    relevance: float | None = None  # the reader's calibrated probability that the passage bears on the claim
+    stance: str | None = None  # the reader's SUPPORTS, REFUTES or NOT_ENOUGH_INFO
+    stance_probabilities: tuple[tuple[str, float], ...] = ()  # (label, probability), for each label
 
     def differs(self) -> bool:
         return any(c.status == "differs" for c in self.checks)
@@ -102,7 +105,29 @@ class Hit:
             "dense_score": round(self.dense_score, 6),
             "lexical_score": round(self.lexical_score, 6),
             "checks": [c.to_dict() for c in self.checks],
+            "relevance": None if self.relevance is None else round(self.relevance, 6),
+            "stance": None if self.stance is None else {"label": self.stance,
+                                                        "probabilities": dict(self.stance_probabilities)},
         }
+
+
+SUGGESTED_VERDICT = {"SUPPORTS": "Supported", "REFUTES": "Refuted", "NOT_ENOUGH_INFO": "Not enough evidence"}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The reader's suggested verdict on a claim, from the evidence above the relevance floor."""
+
+    label: str  # SUPPORTS, REFUTES or NOT_ENOUGH_INFO
+    confidence: float
+    evidence: tuple[str, ...] = ()  # passage ids it rests on
+
+    def verdict(self) -> str:
+        """The verdict form's label for it (a `Label` value)."""
+        return SUGGESTED_VERDICT[self.label]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "confidence": round(self.confidence, 6), "evidence": list(self.evidence)}
 
 
 @dataclass(frozen=True)
@@ -110,7 +135,9 @@ class ClaimReport:
     """A claim and the evidence retrieved for it."""
 
     claim: Claim
-    evidence: tuple[Hit, ...] = field(default_factory=tuple)
+    evidence: tuple[Hit, ...] = field(default_factory=tuple)  # above the relevance floor when the reader ran
+    weaker: tuple[Hit, ...] = ()  # below the floor: not evidence, no checks
+    suggestion: Suggestion | None = None
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
@@ -123,6 +150,8 @@ class ClaimReport:
             "focus": [f.to_dict() for f in c.focus],
             "standalone": c.standalone,
             "evidence": [h.to_dict() for h in self.evidence],
+            "weaker_matches": [h.to_dict() for h in self.weaker],
+            "suggestion": None if self.suggestion is None else self.suggestion.to_dict(),
         }
 
 

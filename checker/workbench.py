@@ -7,6 +7,7 @@ sentence to a claim, dismiss a claim, reword it and search again, or save a verd
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,10 +21,19 @@ from checker.claims.focus import Focus, focus_spans, standalone
 from checker.compare import Check
 from checker.config import Settings
 from checker.errors import CheckerError, InputError
+from checker.evidence.rerank import Reading, suggest
 from checker.evidence.retrieve import Retriever
-from checker.pipeline import Progress, checks_every_sentence, score_article, validate_article, with_checks
+from checker.evidence.similar import best_matches
+from checker.pipeline import (
+    Progress,
+    checks_every_sentence,
+    find_evidence,
+    open_reader,
+    score_article,
+    validate_article,
+)
 from checker.text.sentences import split_sentences
-from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Verdict, text_hash
+from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Suggestion, Verdict, text_hash
 from checker.verdicts import worklog
 from checker.verdicts.store import Match, VerdictStore
 
@@ -51,6 +61,13 @@ class WorkClaim:
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # the sentence's embedding
     status: str = "to check"  # its place in the work queue: to check, in review, done
     assignee: str | None = None
+    weaker: list[Hit] = field(default_factory=list)  # below the reader's relevance floor: not evidence
+    suggestion: Suggestion | None = None  # the reader's suggested verdict (never saved by itself)
+
+    def read(self, reading: Reading) -> None:
+        """Take the evidence, weaker matches and suggestion of one search."""
+        self.evidence, self.weaker, self.suggestion = reading.shown, reading.weaker, reading.suggestion
+        self.attention = bool(self.evidence) and self.evidence[0].differs()
 
 
 @dataclass
@@ -98,7 +115,7 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
     searched at once for the first `settings.evidence_batch` claims; `load_evidence` fetches
     the rest when the reviewer opens them or asks for the next batch.
     """
-    validate_article(text, max_chars=settings.max_article_chars)
+    text = validate_article(text, max_chars=settings.max_article_chars)
     article = score_article(text, retriever=retriever, batch_size=settings.batch_size,
                             max_sentences=settings.max_sentences, progress=progress)
     if not article.sentences:
@@ -109,8 +126,8 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
     ids = store.add_claims(article_id, [(article.sentences[i].start, article.sentences[i].end,
                                          article.sentences[i].text, article.scores[i]) for i in kept],
                            vectors=article.vectors[kept], model=retriever.embedder.name)
-    matches = store.similar_verdicts(article.vectors[kept], model=retriever.embedder.name,
-                                     threshold=settings.match_threshold, exclude_article=article_id)
+    matches = earlier_verdicts(store, [article.sentences[i].text for i in kept], article.vectors[kept],
+                               model=retriever.embedder.name, settings=settings, exclude_article=article_id)
     claims = []
     for i, cid, m in zip(kept, ids, matches, strict=True):
         c = article.claim(i, text)
@@ -145,10 +162,10 @@ def load_evidence(work: Workbench, claims: Sequence[WorkClaim], *, retriever: Re
             for c, v in zip(missing, retriever.embed([c.query for c in missing]), strict=True):
                 c.vector = v
         vectors = np.stack([np.asarray(c.vector, dtype=np.float32) for c in batch])
-        found = retriever.search_many([c.query for c in batch], top_k=settings.top_k, vectors=vectors)
-        for c, hits in zip(batch, found, strict=True):
-            c.evidence = with_checks(c.query, hits, article_date=work.published)
-            c.attention = bool(c.evidence) and c.evidence[0].differs()
+        found = _find(settings, [c.query for c in batch], retriever=retriever, vectors=vectors,
+                      article_date=work.published)
+        for c, reading in zip(batch, found, strict=True):
+            c.read(reading)
             c.loaded = True
             if store is not None:
                 worklog.update_claim(store, work.article_id, _saved(c))
@@ -169,15 +186,15 @@ def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store:
     ((score, reasons),) = score_sentences([sentence.text], vectors=vector, embedding_model=retriever.embedder.name)
     (cid,) = store.add_claims(work.article_id, [(sentence.start, sentence.end, sentence.text, score)],
                               vectors=vector, model=retriever.embedder.name)
-    (hits,) = retriever.search_many([sentence.text], top_k=settings.top_k, vectors=vector)
-    hits = with_checks(sentence.text, hits, article_date=work.published)
-    (match,) = store.similar_verdicts(vector, model=retriever.embedder.name,
-                                      threshold=settings.match_threshold, exclude_article=work.article_id)
+    (reading,) = _find(settings, [sentence.text], retriever=retriever, vectors=vector, article_date=work.published)
+    (match,) = earlier_verdicts(store, [sentence.text], vector, model=retriever.embedder.name,
+                                settings=settings, exclude_article=work.article_id)
     claim = WorkClaim(claim_id=cid, start=sentence.start, end=sentence.end, sentence=sentence.text,
-                      score=score, reasons=reasons, query=sentence.text, evidence=hits, match=match,
+                      score=score, reasons=reasons, query=sentence.text, match=match,
                       verdict=store.latest(cid), promoted=True,
                       focus=tuple(focus_spans(sentence.text, offset=sentence.start)),
                       standalone=standalone(sentence.text, before=work.text[: sentence.start]))
+    claim.read(reading)
     claim.status, claim.assignee = worklog.claim_status(store, cid)
     work.claims.append(claim)
     worklog.update_claim(store, work.article_id, _saved(claim))
@@ -192,9 +209,17 @@ def reword(claim: WorkClaim, query: str, *, retriever: Retriever, settings: Sett
     if not query:
         raise InputError("the claim's wording is empty")
     claim.query = query
-    claim.evidence = with_checks(query, retriever.search(query, top_k=settings.top_k), article_date=article_date)
+    (reading,) = _find(settings, [query], retriever=retriever, article_date=article_date)
+    claim.read(reading)
     if store is not None and article_id is not None:
         worklog.update_claim(store, article_id, _saved(claim))
+
+
+def _find(settings: Settings, queries: list[str], *, retriever: Retriever, vectors: np.ndarray | None = None,
+          article_date: str | None = None) -> list[Reading]:
+    return find_evidence(queries, retriever=retriever, top_k=settings.top_k, vectors=vectors,
+                         article_date=article_date, reader=open_reader(settings),
+                         rerank_depth=settings.rerank_depth, relevance_floor=settings.relevance_floor)
 
 
 def dismiss(work: Workbench, claim: WorkClaim, *, store: VerdictStore) -> None:
@@ -203,11 +228,25 @@ def dismiss(work: Workbench, claim: WorkClaim, *, store: VerdictStore) -> None:
     worklog.update_claim(store, work.article_id, _saved(claim))
 
 
+def earlier_verdicts(store: VerdictStore, texts: Sequence[str], vectors: np.ndarray, *, model: str,
+                     settings: Settings, exclude_article: int | None = None) -> list[Match | None]:
+    """For each claim, the earlier verdict on the judged claim (in another article) that says the
+    same, by the dense + lexical similarity of checker.evidence.similar, or None."""
+    rows, matrix = worklog.judged_claims(store, model=model, exclude_article=exclude_article)
+    if matrix is None or matrix.shape[1] != np.asarray(vectors).shape[1]:
+        return [None] * len(texts)
+    found = best_matches(texts, vectors, [r.original_text for r in rows], matrix,
+                         threshold=settings.match_threshold, dense_weight=settings.match_dense_weight)
+    return [None if f is None else Match(rows[f[0]], f[1]) for f in found]
+
+
 def hit_record(hit: Hit) -> dict[str, Any]:
     """Everything needed to show a hit again later, as plain JSON values."""
     return {"passage": hit.passage.to_dict(), "score": hit.score, "dense_score": hit.dense_score,
             "lexical_score": hit.lexical_score, "rank": hit.rank, "dense_part": hit.dense_part,
-            "lexical_part": hit.lexical_part, "checks": [c.to_dict() for c in hit.checks]}
+            "lexical_part": hit.lexical_part, "checks": [c.to_dict() for c in hit.checks],
+            "relevance": hit.relevance, "stance": hit.stance,
+            "stance_probabilities": dict(hit.stance_probabilities)}
 
 
 def hit_from_record(data: dict[str, Any]) -> Hit:
@@ -216,7 +255,8 @@ def hit_from_record(data: dict[str, Any]) -> Hit:
                          c["detail"]) for c in data.get("checks", ()))
     return Hit(Passage.from_dict(data["passage"]), data["score"], data["dense_score"], data["lexical_score"],
                rank=data["rank"], dense_part=data["dense_part"], lexical_part=data["lexical_part"],
-               checks=checks)
+               checks=checks, relevance=data.get("relevance"), stance=data.get("stance"),
+               stance_probabilities=tuple((data.get("stance_probabilities") or {}).items()))
 
 
 def _saved(claim: WorkClaim) -> dict[str, Any]:
@@ -243,11 +283,12 @@ def reopen_article(article_id: int, *, store: VerdictStore, settings: Settings) 
               for c in saved.claims]
     for c in claims:
         c.attention = bool(c.evidence) and c.evidence[0].differs()
+        c.suggestion = suggest(c.evidence)  # weaker matches are not stored; the suggestion follows from the evidence
     if claims:
         model, vectors = worklog.claim_vectors(store, [c.claim_id for c in claims])
         if vectors is not None:
-            for c, m in zip(claims, store.similar_verdicts(vectors, model=model, threshold=settings.match_threshold,
-                                                            exclude_article=article_id), strict=True):
+            for c, m in zip(claims, earlier_verdicts(store, [c.sentence for c in claims], vectors, model=model,
+                                                     settings=settings, exclude_article=article_id), strict=True):
                 c.match = m
     return Workbench(article_id=saved.article_id, text=saved.text, sentences=split_sentences(saved.text),
                      claims=claims, truncated=saved.truncated, published=saved.published, title=saved.title,
@@ -304,6 +345,21 @@ def corpus_summary(passages: Sequence[Passage]) -> list[DocumentSummary]:
 UPLOAD_TYPES = ("md", "txt", "html", "htm", "pdf", "jsonl")
 
 
+def upload_stem(name: str, *, limit: int = 100) -> str:
+    """A safe, short file stem for an upload; different names never share one.
+
+    Characters other than letters, digits, `.`, `_` and `-` are replaced, so `report .md` and
+    `report!.md` would both become `report`: a stem that had to change gets a hash of the
+    original name, and so does one cut to `limit` characters (file systems refuse long names).
+    """
+    original = Path(name).stem
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", original).strip("-.") or "document"
+    if stem != original or len(stem) > limit:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        stem = f"{stem[: limit - 11]}-{digest}"
+    return stem
+
+
 def save_upload(name: str, data: bytes, *, settings: Settings) -> tuple[Path, int, list[str]]:
     """Check an uploaded corpus file and keep it in the uploads folder.
 
@@ -318,7 +374,7 @@ def save_upload(name: str, data: bytes, *, settings: Settings) -> tuple[Path, in
         raise InputError(f"{name}: only {', '.join(UPLOAD_TYPES)} files can be added")
     if len(data) > settings.max_upload_bytes:
         raise InputError(f"{name}: larger than the {settings.max_upload_bytes:,}-byte upload limit")
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip("-.") or "document"
+    stem = upload_stem(name)
     problems: list[str] = []
     try:
         docs = load_bytes(data, name=name, suffix=suffix, doc_id=stem, problems=problems)
@@ -328,7 +384,13 @@ def save_upload(name: str, data: bytes, *, settings: Settings) -> tuple[Path, in
         raise InputError(f"{name}: no usable document in the file")
     settings.uploads.mkdir(parents=True, exist_ok=True)
     target = settings.uploads / f"{stem}{suffix}"
+    if target.exists():
+        problems.append(f"{name}: replaced the earlier upload of the same name")
     tmp = target.with_name(f".{target.name}.part")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"{name}: could not be saved in {settings.uploads} ({exc.strerror or exc})") from exc
     return target, len(docs), problems

@@ -95,3 +95,13 @@ def shared_or_skip(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared data only exists on the project's machines")
     return path
+
+
+@pytest.fixture(scope="session")
+def api_server(demo_index: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The real API server (`python -m checker serve`) on a free 127.0.0.1 port over the demo
+    index, with a fresh database and the token "test-token"; shared by the API test modules."""
+    from tests.apiserver import serve
+
+    with serve(tmp_path_factory.mktemp("api"), demo_index) as server:
+        yield server

@@ -10,11 +10,19 @@ from streamlit.testing.v1 import AppTest
 
 from checker.types import Label
 from tests.conftest import DEMO_ARTICLE, ROOT
-from tests.test_app import _check, _save, _select, app  # noqa: F401  (the fixture)
+from tests.test_app import _check, _save, _select
 from ui.highlight import LABEL_COLOURS
 
 pytestmark = pytest.mark.model
 DEMO = DEMO_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def app(tmp_path: Path, demo_index: Path, monkeypatch) -> AppTest:
+    """The app with the real demo index and a fresh, empty verdict database."""
+    (tmp_path / "index").symlink_to(demo_index)
+    monkeypatch.setenv("CHECKER_HOME", str(tmp_path))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
 
 
 def _reload(at: AppTest, **params: str) -> AppTest:
@@ -78,7 +86,6 @@ def test_save_without_a_label_says_so(app: AppTest) -> None:  # bug 4: nothing s
 
 
 def test_uploaders_state_the_real_limit(app: AppTest) -> None:  # bug 5
-    (uploader,) = [w for w in app.main if getattr(w, "type", "") == "file_uploader"] or [None]
     limit = app.get("file_uploader")[0].proto.max_upload_size_mb
     assert limit == 20, limit
 
@@ -109,10 +116,10 @@ def test_the_address_reopens_the_article_and_claim(app: AppTest) -> None:
     _check(app, DEMO)
     cid = _select(app, "massing 100,000 forces")
     _save(app, cid, "Refuted", "Checked.", "Ada", cite_first=True)
-    assert app.query_params["article"] == [str(app.session_state["work"].article_id)]
-    assert app.query_params["claim"] == [str(cid)]
+    assert app.query_params["article"] == str(app.session_state["work"].article_id)
+    assert app.query_params["claim"] == str(cid)
     before = app.session_state["work"].get(cid)
-    again = _reload(app, article=app.query_params["article"][0], claim=str(cid))
+    again = _reload(app, article=app.query_params["article"], claim=str(cid))
     assert not again.exception and not again.error
     work = again.session_state["work"]
     assert again.radio(key="selected_claim").value == cid
@@ -120,12 +127,12 @@ def test_the_address_reopens_the_article_and_claim(app: AppTest) -> None:
     assert "Current: **Refuted** (version 1" in "\n".join(m.value for m in again.markdown)
     assert again.text_area(key="article").value == DEMO
     bad = _reload(app, article="99999")
-    assert any("No checked article #99999" in e.value for e in bad.error) and not bad.exception
+    assert any("No checked article" in e.value and "99999" in e.value for e in bad.error) and not bad.exception
 
 
 def test_articles_page_queue_and_comments(app: AppTest) -> None:
     app.text_input(key="reviewer_name").input("Ada").run()
-    assert app.query_params["reviewer"] == ["Ada"]
+    assert app.query_params["reviewer"] == "Ada"
     _check(app, DEMO)
     cid = _select(app, "no breakthrough")
     app.button(key=f"assign_me_{cid}").click().run()
@@ -153,4 +160,15 @@ def test_articles_page_queue_and_comments(app: AppTest) -> None:
     article_id = app.session_state["work"].article_id
     other.button(key=f"open_article_{article_id}").click().run()
     assert not other.exception and other.session_state["work"].article_id == article_id
-    assert other.query_params["article"] == [str(article_id)]
+    assert other.query_params["article"] == str(article_id)
+
+
+def test_the_model_loads_in_the_background_and_the_page_says_so(app: AppTest) -> None:
+    from ui import resources
+
+    states = list(resources._warm.values())
+    assert states, "the first page started no warm-up"
+    for state in states:
+        state["thread"].join(timeout=300)
+    app.run()
+    assert any("ready" in c.value for c in app.sidebar.caption), [c.value for c in app.sidebar.caption]

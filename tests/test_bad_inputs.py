@@ -100,11 +100,14 @@ def test_corpus_loader(name, suffix, data, article, corpus, tmp_path: Path) -> N
 @pytest.mark.parametrize(("name", "suffix", "data", "article", "corpus"), CASES, ids=IDS)
 def test_command_line(name, suffix, data, article, corpus, cli_env, monkeypatch, capsys) -> None:
     """Through `check -`: one `error:` line and exit 2, or JSON with notes on what was bounded."""
+    monkeypatch.setenv("CHECKER_MAX_SENTENCES", "300")  # the 5 MB article has 62,000 sentences
     code, out, err = run_main(["check", "-", "--json"], data, cli_env, monkeypatch, capsys)
     assert "Traceback" not in err
     if article == "ok":
         assert code == 0, err
         assert out.startswith('{"claims"')
+        if name == "5 MB article":
+            assert "note: only the first 300 of 62,000 sentences were scored" in err
     else:
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert code == 2 and len(lines) == 1 and lines[0].startswith("error:") and article in lines[0], err
@@ -162,3 +165,103 @@ def test_locked_database_says_so_and_loses_nothing(tmp_path: Path) -> None:
         blocker.close()
     assert [v.version for v in store.history(cid)] == [1]
     assert store.save_verdict(cid, label="Refuted", reviewer="bob").version == 2
+
+
+class EndlessZeros(io.RawIOBase):
+    """`/dev/zero` as standard input; refuses to give more than `cap` bytes in all."""
+
+    def __init__(self, cap: int) -> None:
+        self.given, self.cap = 0, cap
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        assert self.given < self.cap, "read far past the article limit"
+        n = len(buffer)
+        buffer[:n] = b"\0" * n
+        self.given += n
+        return n
+
+
+def test_endless_standard_input_is_bounded(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`check - < /dev/zero`: reads at most what the character limit allows, then one error line."""
+    monkeypatch.setenv("CHECKER_HOME", str(tmp_path))
+    monkeypatch.setenv("CHECKER_MAX_ARTICLE_CHARS", "1000")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(EndlessZeros(cap=1_000_000))))
+    code = cli.main(["check", "-"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and err.startswith("error:") and "CHECKER_MAX_ARTICLE_CHARS" in err
+
+
+@pytest.mark.parametrize(("env", "args", "fragment"), [
+    ({"CHECKER_TOP_K": "abc"}, ["search", "troops"], "CHECKER_TOP_K='abc'"),
+    ({"CHECKER_FETCH_TIMEOUT": "soon"}, ["search", "troops"], "CHECKER_FETCH_TIMEOUT"),
+    ({}, ["check", "--date", "2022-13-45", "-"], "2022-13-45"),
+])
+def test_bad_settings_and_options_are_one_error_line(env, args, fragment, tmp_path: Path, monkeypatch,
+                                                     capsys) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    code, _, err = run_main(args, NEWS.encode(), tmp_path, monkeypatch, capsys)
+    assert code == 2 and err.count("\n") == 1 and err.startswith("error:") and fragment in err, err
+
+
+def _manifest_array(folder: Path) -> None:
+    (folder / "manifest.json").write_text("[1, 2]", encoding="utf-8")
+
+
+def _extra_passage_line(folder: Path) -> None:
+    with (folder / "passages.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("[]\n")
+
+
+def _truncated_vectors(folder: Path) -> None:
+    data = (folder / "vectors.npy").read_bytes()
+    (folder / "vectors.npy").write_bytes(data[: len(data) - 100])
+
+
+@pytest.mark.parametrize(("damage", "said"), [(_manifest_array, "not an object"),
+                                               (_extra_passage_line, "line 4 is not a passage"),
+                                               (_truncated_vectors, "cut off")],
+                         ids=["manifest is a JSON array", "extra line in passages.jsonl", "truncated vectors.npy"])
+def test_damaged_index_files(damage, said, tmp_path: Path, tiny_docs, hash_embedder, monkeypatch, capsys) -> None:
+    """Each damage gives one error line with a rebuild hint, exit 2, never `unexpected ...Error`."""
+    from checker.evidence.index import build_index
+
+    build_index(tiny_docs, hash_embedder, tmp_path / "index")
+    damage(tmp_path / "index")
+    code, _, err = run_main(["search", "troops"], b"", tmp_path, monkeypatch, capsys)
+    assert code == 2 and err.count("\n") == 1 and "unexpected" not in err, err
+    assert "python -m checker index" in err and said in err, err
+
+
+def test_a_jsonl_line_nested_too_deeply_is_one_problem(tmp_path: Path) -> None:
+    """100,000 nested brackets on one line: that line is reported, the rest of the corpus loads."""
+    (tmp_path / "deep.jsonl").write_bytes(b'{"_id": "a", "text": "fine"}\n' + b"[" * 100_000 + b"\n"
+                                          + b'{"_id": "b", "text": "also fine"}\n')
+    loaded = load_corpus([tmp_path])
+    assert [d.doc_id for d in loaded.documents] == ["a", "b"]
+    assert len(loaded.problems) == 1 and "deep.jsonl:2" in loaded.problems[0]
+
+
+def test_a_pdf_with_too_many_pages_is_refused(tmp_path: Path) -> None:
+    """A page tree of thousands of pages is refused by its count, before any page is read."""
+    from checker.evidence.corpus import MAX_PDF_PAGES
+    from tests.pdfmaker import many_pages_pdf
+
+    (tmp_path / "huge.pdf").write_bytes(many_pages_pdf(MAX_PDF_PAGES + 1))
+    (tmp_path / "small.pdf").write_bytes(many_pages_pdf(3))
+    loaded = load_corpus([tmp_path])
+    assert [d.doc_id for d in loaded.documents] == ["small"]
+    assert f"{MAX_PDF_PAGES + 1:,} pages" in loaded.problems[0]
+
+
+def test_html_too_deep_for_extraction_gets_a_note_not_raw_markup() -> None:
+    from checker.text.decode import prepare_article
+
+    page = ("<!DOCTYPE html><html><head><script>x=1</script></head><body>" + "<div>" * 3000
+            + "<p>Russia has massed 100,000 troops near the border.</p>" + "</div>" * 3000 + "</body></html>")
+    text, notes = prepare_article(page)
+    assert "<div>" not in text and "x=1" not in text and "100,000 troops" in text
+    assert notes and "tags were removed" in notes[0]

@@ -12,6 +12,7 @@ from tests.conftest import DEMO_ARTICLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
+NAME_BOX = "input[aria-label='Your name']"
 PAYLOAD = '<script>window.__x=1</script><img src=x onerror="window.__y=1">'
 
 
@@ -40,59 +41,61 @@ def _check(page, text: str) -> None:
 
 
 def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None:
-    """Check the demo article, save a verdict, reload and find it, and never run pasted script."""
+    """A reviewer's day: check an article, save a verdict, reload and find it all where it was,
+    reopen the article from the Articles list, assign a claim, comment on it, see it in "My claims"."""
     (tmp_path / "index").symlink_to(demo_index)
     with streamlit_server(tmp_path) as server:
-        base = server.base
         page = browser.new_page(viewport={"width": 1500, "height": 1400})
-        page.goto(base)
-        page.get_by_label("Article text").wait_for(timeout=60_000)
+        page.goto(server.base)
+        page.locator(NAME_BOX).fill("Ada Lovelace")
+        page.locator(NAME_BOX).press("Enter")
+        page.wait_for_url("**reviewer=Ada*")
 
-        # 1. Paste the demo article, press Check, see highlighted claims.
+        # 1. Check the demo article; open the "massing 100,000 forces" claim; save a verdict.
         _check(page, DEMO_ARTICLE.read_text(encoding="utf-8"))
         page.locator("mark.claim").first.wait_for(timeout=120_000)
-        assert page.locator("mark.claim").count() >= 5
-
-        # 2. Open the "massing 100,000 forces" claim; save Supported with a note and one passage.
         page.get_by_role("radiogroup").get_by_text("massing 100,000 forces").click()
-        page.wait_for_function("[...document.querySelectorAll('blockquote')]"
-                               ".some(b => b.innerText.includes('100,000 forces'))")
+        page.wait_for_url("**claim=*")
         _settle(page)
         form = page.locator("[data-testid='stForm']").filter(has_text="Save verdict")
         form.get_by_text("Supported", exact=True).click()
         form.get_by_label("Note").fill("US and allied estimates put the build-up near 100,000 in January.")
-        form.locator("[data-testid='stMultiSelect'] input").click()
-        page.get_by_role("option").first.click()
-        page.keyboard.press("Escape")
-        form.get_by_label("Reviewer").fill("Ada Lovelace")
+        form.locator("[data-testid='stCheckbox']").first.click()
         form.get_by_role("button", name="Save verdict").click()
         page.get_by_text("Saved version 1: Supported.").wait_for(timeout=30_000)
 
-        # 3. Reload: the verdict is still there, on the Review page.
+        # 2. Reload: the same article, claim, evidence and verdict, and the name, from the address.
         page.reload()
-        page.get_by_text("Review", exact=True).click()
-        page.get_by_text("v1 · Supported").wait_for(timeout=30_000)
-        assert page.get_by_text("Ada Lovelace").count() >= 1
-        page.get_by_text("Check", exact=True).first.click()
+        page.get_by_text("Current: Supported (version 1", exact=False).wait_for(timeout=60_000)
+        assert page.locator("blockquote").filter(has_text="100,000 forces").count() == 1
+        assert page.locator("mark.claim").count() >= 5
+        assert page.get_by_text("Evidence (").count() >= 1
+        page.wait_for_function(f"document.querySelector(\"{NAME_BOX}\")?.value === 'Ada Lovelace'",
+                               timeout=30_000)
 
-        # 4. Pasted markup is shown as text and never runs.
-        page.get_by_label("Article text").wait_for()
-        _check(page, f"Officials said 100,000 troops massed near the border on Friday. {PAYLOAD} "
-                     "The ministry confirmed the figure.")
-        page.locator("div.article").first.wait_for(timeout=60_000)
-        assert page.evaluate("typeof window.__x") == "undefined"
-        assert page.evaluate("typeof window.__y") == "undefined"
-        assert PAYLOAD in page.locator("div.article").first.inner_text()
+        # 3. The Articles page lists it; open it from there.
+        page.get_by_text("Articles", exact=True).click()
+        page.get_by_text("1 with a verdict").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Open").first.click()
+        page.locator("mark.claim").first.wait_for(timeout=30_000)
 
-        # 5. A screenshot of the workbench with the demo article.
-        _check(page, DEMO_ARTICLE.read_text(encoding="utf-8"))
-        page.get_by_role("radiogroup").get_by_text("massing 100,000 forces").click()
+        # 4. Assign a claim to me, comment on it, and find it under "My claims".
+        page.get_by_role("radiogroup").get_by_text("no breakthrough").first.click()
         _settle(page)
-        page.set_viewport_size({"width": 1500, "height": 2700})
-        page.wait_for_timeout(1500)
+        page.get_by_role("button", name="Assign to me").click()
+        page.get_by_text("assigned to Ada Lovelace").wait_for(timeout=30_000)
+        page.get_by_text("Comments (0)").click()
+        page.get_by_label("Comment", exact=True).fill("Which meeting does this refer to?")
+        page.get_by_role("button", name="Add comment").click()
+        page.get_by_text("Which meeting does this refer to?").wait_for(timeout=30_000)
+        page.get_by_text("Articles", exact=True).click()
+        page.get_by_role("heading", name="Articles").wait_for(timeout=30_000)
+        _settle(page)
+        page.get_by_text("My claims").click()
+        page.get_by_text("claims assigned to you").wait_for(timeout=30_000)
+        assert page.get_by_text("no breakthrough", exact=False).count() >= 1
         shot = tmp_path / "workbench.png"
         page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 10_000
         if out := os.environ.get("CHECKER_SCREENSHOT"):
             shutil.copy(shot, out)
 
@@ -118,12 +121,13 @@ def test_corpus_text_is_never_rendered(browser, tmp_path: Path) -> None:
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
         page.goto(base)
         page.get_by_label("Article text").wait_for(timeout=60_000)
-        _check(page, "Russia has massed 100,000 troops near Ukraine's border, officials said on Friday.")
+        _check(page, f"Russia has massed 100,000 troops near Ukraine's border, officials said on Friday. {PAYLOAD}")
         page.locator("mark.claim").first.wait_for(timeout=120_000)
         _settle(page)
         page.get_by_text("Evidence (").wait_for(timeout=30_000)
         body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
         assert "<script>window.__x=1</script>" in body  # the passage and title, as text
+        assert PAYLOAD in page.locator("div.article").first.inner_text()  # the pasted article, as text
         assert page.evaluate("typeof window.__x") == "undefined"
         assert page.evaluate("typeof window.__y") == "undefined"
         assert page.locator("a[href^='javascript:']").count() == 0

@@ -31,8 +31,8 @@ def test_check_json_shape(cli_home: Path) -> None:
     out = run_cli("check", str(DEMO_ARTICLE), "--json", "--top-k", "3", home=cli_home)
     assert out.returncode == 0, out.stderr.decode()
     data = json.loads(out.stdout)
-    assert {"claims", "sentences", "skipped_sentences", "notes"} == set(data) and data["claims"]
-    assert data["skipped_sentences"] == 0 and data["notes"] == []
+    assert {"claims", "sentences", "skipped_sentences", "every_sentence", "notes"} == set(data) and data["claims"]
+    assert data["skipped_sentences"] == 0 and data["notes"] == [] and data["every_sentence"] is False
     for claim in data["claims"]:
         assert isinstance(claim["text"], str) and isinstance(claim["score"], float)
         assert isinstance(claim["start"], int) and isinstance(claim["end"], int)
@@ -59,6 +59,30 @@ def test_check_reads_stdin_and_search_works(cli_home: Path) -> None:
     assert len(hits) == 2 and "geneva" in (hits[0]["title"] + hits[0]["text"]).lower()
     human = run_cli("search", "troops on the border", home=cli_home)
     assert human.returncode == 0 and b"1. [" in human.stdout
+
+
+@pytest.mark.model
+def test_one_pasted_sentence_is_a_claim(cli_home: Path) -> None:
+    """The user's intent wins: one sentence on its own is checked, whatever its score."""
+    out = run_cli("check", "-", "--json", home=cli_home, stdin=b"Turnout in the 2019 election was 67.3 percent.")
+    assert out.returncode == 0, out.stderr.decode()
+    data = json.loads(out.stdout)
+    assert data["every_sentence"] is True and data["sentences"] == 1
+    assert [c["text"] for c in data["claims"]] == ["Turnout in the 2019 election was 67.3 percent."]
+    human = run_cli("check", "-", home=cli_home, stdin=b"The weather was nice.")
+    assert human.returncode == 0 and human.stdout.decode().startswith("1. [")
+
+
+@pytest.mark.model
+def test_check_all_lists_every_sentence(cli_home: Path) -> None:
+    """`check --all` makes every sentence of a longer text a claim, each with its evidence."""
+    plain = json.loads(run_cli("check", str(DEMO_ARTICLE), "--json", "--top-k", "1", home=cli_home).stdout)
+    out = run_cli("check", str(DEMO_ARTICLE), "--json", "--all", "--top-k", "1", home=cli_home)
+    assert out.returncode == 0, out.stderr.decode()
+    every = json.loads(out.stdout)
+    assert every["every_sentence"] is True and len(every["claims"]) == every["sentences"]
+    assert len(plain["claims"]) < plain["sentences"] == every["sentences"]
+    assert all(c["evidence"] for c in every["claims"])
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ def test_check_chips_escape_and_order() -> None:
               Check("date", "missing", (0, 1), None, "unresolved")]
     html = check_chips(checks)
     assert "<b>" not in html and "&lt;b&gt;" in html
-    assert html.index("number differs") < html.index("date missing") and "1 check(s) agree" in html
+    assert html.index("number differs") < html.index("date missing") < html.index("agrees: name (ok)")
     marked = shared_words("troops 127,000 here", "troops", flagged=[(7, 14)])
     assert '<mark style="background:#ffb3b3">127,000</mark>' in marked
 
@@ -94,3 +94,16 @@ def test_markdown_escape_of_names_and_problems() -> None:
         rendered = _rendered(escape_markdown(text))
         for tag in ("<img", "<a ", "<h1", "<h2"):
             assert tag not in rendered, rendered
+
+
+def test_bare_urls_and_addresses_are_not_linked() -> None:
+    """GFM links bare `https://…`, `www.…` and `a@b.c` in Markdown text after escapes are read."""
+    import re
+
+    text = "See https://evil.example/a, WWW.evil.example and mail ann@evil.example now."
+    linkable = re.compile(r"(?i)https?://|\bwww\.|@[\w-]")
+    assert linkable.search(text)
+    for out in (escape_markdown(text), highlighted_article(text, [Span(0, 3, "x")], block=False)):
+        plain = unescape(out).replace("\\", "")
+        assert not linkable.search(plain), plain
+        assert text in re.sub(r"<[^>]+>", "", plain.replace("\u2060", ""))

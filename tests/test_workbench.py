@@ -112,12 +112,23 @@ def test_short_text_and_check_all_make_every_sentence_a_claim(env) -> None:
 def test_uploads_are_checked_before_saving(env, tmp_path: Path) -> None:
     _, _, settings = env
     path, count, _ = wb.save_upload("my doc.md", b"---\ntitle: T\n---\nBody text.", settings=settings)
-    assert path.name == "my-doc.md" and count == 1 and path.exists()
+    assert path.name.startswith("my-doc-") and path.suffix == ".md" and count == 1 and path.exists()
     for name, data, message in [("x.exe", b"MZ", "only"), ("big.txt", b"x" * (settings.max_upload_bytes + 1),
                                                              "limit"), ("bad.pdf", b"nope", "PDF")]:
         with pytest.raises(InputError, match=message):
             wb.save_upload(name, data, settings=settings)
-    assert sorted(p.name for p in settings.uploads.iterdir()) == ["my-doc.md"]
+    assert sorted(p.name for p in settings.uploads.iterdir()) == [path.name]
+
+
+def test_upload_names_never_clash_or_overflow(env) -> None:
+    """`report.md`, `report .md` and `report!.md` are three files; a 300-character name is saved."""
+    _, _, settings = env
+    body = b"---\ntitle: T\n---\nBody text."
+    saved = [wb.save_upload(name, body, settings=settings)[0]
+             for name in ("report.md", "report .md", "report!.md", "r" * 300 + ".md")]
+    assert len({p.name for p in saved}) == 4 and all(p.exists() and len(p.name) <= 110 for p in saved)
+    _, _, problems = wb.save_upload("report.md", body, settings=settings)
+    assert any("replaced the earlier upload" in p for p in problems)
 
 
 def test_corpus_summary(env) -> None:
@@ -195,3 +206,33 @@ def test_work_queue_assignments_and_comments(env) -> None:
     assert (again.get(mine).status, again.get(mine).assignee) == ("in review", "Ada")
     summaries = worklog.article_summaries(store)
     assert [s.article_id for s in summaries] == [first.article_id, second.article_id]  # newest check first
+
+
+def test_already_checked_finds_a_paraphrase_in_another_article(env, tmp_path: Path) -> None:
+    """Issue 14, bug 12: a reworded claim finds the earlier verdict (dense + lexical, the default
+    threshold); an unrelated claim does not."""
+    retriever, store, _ = env
+    settings = Settings(uploads=tmp_path / "uploads", evidence_batch=10)  # the tuned defaults
+    first = wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings)
+    judged = next(c for c in first.claims if "100,000" in c.sentence)
+    wb.save_verdict(judged, store=store, label="Supported", note="", reviewer="ann", cited=[])
+    other = wb.open_article("Border news\nOfficials say Russia massed about 100,000 troops at the border. "
+                            "The football cup final ended two to one after extra time.",
+                            retriever=retriever, store=store, settings=settings)
+    reworded = next(c for c in other.claims if "100,000" in c.sentence)
+    assert reworded.match is not None and reworded.match.row.verdict.claim_id == judged.claim_id
+    assert next(c for c in other.claims if "football" in c.sentence).match is None
+    again = wb.reopen_article(other.article_id, store=store, settings=settings)
+    assert again is not None and again.get(reworded.claim_id).match is not None
+
+
+def test_lone_surrogates_in_an_article_and_a_note(env) -> None:
+    """Text no UTF-8 encoder accepts (say, from a JSON `\\ud800` escape) is checked and saved."""
+    retriever, store, settings = env
+    article = ARTICLE.replace("troops", "troops \ud800", 1)
+    work = wb.open_article(article, retriever=retriever, store=store, settings=settings)
+    claim = work.visible(0.35)[0]
+    assert work.text[claim.start : claim.end] == claim.sentence
+    v = wb.save_verdict(claim, store=store, label="Supported", note="odd \udfff note", reviewer="ann",
+                        cited=claim.evidence[:1])
+    assert v.note == "odd \ufffd note"

@@ -13,7 +13,7 @@ import streamlit as st
 from checker.errors import CheckerError
 from checker.text.decode import decode_text, prepare_article
 from checker.types import Label
-from ui import address, queue_panel, resources, verdict_panel
+from ui import address, queue_panel, reader_panel, resources, verdict_panel
 from ui.highlight import (
     LABEL_COLOURS,
     Span,
@@ -36,7 +36,6 @@ def _engine() -> ModuleType:
 
 
 DEMO_ARTICLE = Path(__file__).resolve().parent.parent / "checker" / "demo" / "article.txt"
-LABELS = [label.value for label in Label]
 BADGES = {Label.SUPPORTED: "✅", Label.REFUTED: "❌", Label.MISLEADING: "🟠",
           Label.NOT_ENOUGH_EVIDENCE: "❔", Label.NOT_CHECK_WORTHY: "➖"}
 DETAILS = ("meta_title", "meta_source", "meta_url", "meta_date")
@@ -266,6 +265,7 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
     if context != claim.sentence:
         st.caption("In context: " + escape_markdown(context))
     st.caption(f"Check-worthiness {claim.score:.2f} — " + escape_markdown(", ".join(claim.reasons)))
+    reader_panel.suggestion_block(claim)
     if claim.match:
         m = claim.match.row.verdict
         st.warning(f"Already checked: **{m.label.value}** by {escape_markdown(m.reviewer)} on "
@@ -294,7 +294,8 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
 def _evidence_cards(claim: wb.WorkClaim) -> None:
     st.markdown(f"#### Evidence ({len(claim.evidence)})")
     if not claim.evidence:
-        st.info("No evidence found in the corpus for this claim. Try rewording it.")
+        st.info("Nothing reached the relevance floor; the weaker matches are below." if claim.weaker
+                else "No evidence found in the corpus for this claim. Try rewording it.")
     best = resources.retriever().config.best_possible()
     for hit in claim.evidence:
         p = hit.passage
@@ -306,6 +307,8 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
             if meta:
                 st.caption(meta)
             st.markdown(score_bar(hit, best_possible=best), unsafe_allow_html=True)
+            if stance := reader_panel.stance_line(hit):
+                st.markdown(stance)
             if hit.checks:
                 st.markdown(check_chips(hit.checks), unsafe_allow_html=True)
             differing = [Span(c.claim_span[0], c.claim_span[1], "#ffb3b3", c.detail)
@@ -317,6 +320,7 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
             spans = [c.evidence_span for c in hit.checks if c.status == "differs" and c.evidence_span]
             st.markdown(f'<div style="font-size:0.92em">{shared_words(p.text, claim.query, flagged=spans)}</div>',
                         unsafe_allow_html=True)
+    reader_panel.weaker_matches(claim)
 
 
 def render() -> None:

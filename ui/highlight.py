@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from checker.compare import Check
 from checker.evidence.lexical import tokenize
 from checker.types import Hit, Label
+from ui.text import break_autolinks
 
 LABEL_COLOURS = {
     Label.SUPPORTED: "#b7e4c7",
@@ -65,17 +66,24 @@ def _esc(text: str) -> str:
 
 
 def highlighted_article(text: str, spans: Sequence[Span], *, block: bool = True) -> str:
-    """The article as escaped HTML, each span wrapped in a coloured <mark>."""
+    """The article as escaped HTML, each span wrapped in a coloured <mark>.
+
+    `block=False` gives a <span> for use inside a line of Markdown: there the text between
+    our tags is Markdown text, whose bare URLs would become links unless broken.
+    """
+    def esc(piece: str) -> str:
+        return _esc(piece if block else break_autolinks(piece))
+
     out, pos = [], 0
     for s in sorted(spans, key=lambda s: s.start):
         if s.start < pos or s.end > len(text) or s.start >= s.end:
             continue
-        out.append(_esc(text[pos : s.start]))
+        out.append(esc(text[pos : s.start]))
         border = "outline: 2px solid #1f6feb;" if s.selected else ""
         out.append(f'<mark class="claim" style="background:{s.colour};{border}" '
-                   f'title="{_esc(s.tooltip)}">{_esc(text[s.start : s.end])}</mark>')
+                   f'title="{_esc(s.tooltip)}">{esc(text[s.start : s.end])}</mark>')
         pos = s.end
-    out.append(_esc(text[pos:]))
+    out.append(esc(text[pos:]))
     if not block:
         return f'<span class="claim-focus">{"".join(out)}</span>'
     return f'<div class="article" style="white-space: pre-wrap; line-height: 1.6">{"".join(out)}</div>'
@@ -108,12 +116,13 @@ def check_chips(checks: Sequence[Check]) -> str:
     """The claim-against-evidence checks as small coloured labels, disagreements first."""
     order = {"differs": 0, "missing": 1, "agrees": 2}
     flagged = sorted((c for c in checks if c.is_flag()), key=lambda c: order[c.status])
-    agree = sum(1 for c in checks if c.status == "agrees")
+    agree = [c for c in checks if c.status == "agrees"]
     chips = [f'<span style="background:{CHIP_COLOURS[c.status]};border-radius:4px;padding:1px 6px;'
              f'margin:0 4px 4px 0;display:inline-block;font-size:0.8em" title="{_esc(c.kind)}">'
              f'{_esc(c.kind)} {_esc(c.status)}: {_esc(c.detail)}</span>' for c in flagged]
-    if agree:
-        chips.append(f'<span style="font-size:0.8em;color:#3a7d44">{agree} check(s) agree</span>')
+    if agree:  # which checks agree, not just how many
+        chips.append('<span style="font-size:0.8em;color:#3a7d44">agrees: '
+                     + "; ".join(f"{_esc(c.kind)} ({_esc(c.detail)})" for c in agree) + "</span>")
     return "<div>" + "".join(chips) + "</div>"
 
 

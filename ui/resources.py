@@ -71,7 +71,9 @@ def warm_up() -> None:
 def model_status() -> str:
     """'loading', 'ready' or 'failed: …' for the configured model."""
     state = _warm.get(settings().model)
-    if state is None or state["thread"].is_alive():
+    if state is None:
+        return "loading" if settings().warm_up else "loads with the first check"
+    if state["thread"].is_alive():
         return "loading"
     return f"failed: {state['error']}" if state["error"] else "ready"
 

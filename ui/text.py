@@ -6,11 +6,26 @@ import html
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:=^])")
+_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp):")
+_WWW = re.compile(r"(?i)\bwww\.")
+WORD_JOINER = "\u2060"
+
+
+def break_autolinks(text: str) -> str:
+    """Text in which Markdown finds no bare URL or e-mail address to turn into a link.
+
+    GitHub-flavoured Markdown links `https://…`, `www.…` and `name@host` in plain text after
+    escapes are read, so escaping cannot stop it; an invisible word joiner after the scheme's
+    colon, after `www` and after `@` does.
+    """
+    text = _SCHEME.sub(lambda m: m.group(0) + WORD_JOINER, text)
+    text = _WWW.sub(lambda m: m.group(0)[:3] + WORD_JOINER + ".", text)
+    return text.replace("@", "@" + WORD_JOINER)
 
 
 def escape_markdown(text: str) -> str:
     """Text that Streamlit's Markdown shows literally: every special character escaped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = break_autolinks(text.replace("\r\n", "\n").replace("\r", "\n"))
     escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
     return escaped.replace("\n", "  \n")
 

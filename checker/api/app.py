@@ -30,8 +30,8 @@ from checker.verdicts.store import StoreError, VerdictStore
 log = logging.getLogger("checker.api")
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": schemas.ErrorOut, "description": text}
-    for code, text in [(401, "the token is missing or wrong"), (403, "writes are disabled"),
-                       (404, "not found"), (413, "the request body is too large"),
+    for code, text in [(400, "the body cannot be read"), (401, "the token is missing or wrong"),
+                       (403, "writes are disabled"), (404, "not found"), (413, "the request body is too large"),
                        (422, "the request is not valid"), (503, "the engine or database is unavailable")]
 }
 bearer = HTTPBearer(auto_error=False, description="CHECKER_API_TOKEN; needed for writes")
@@ -56,7 +56,14 @@ def _error(code: int, message: str, headers: dict[str, str] | None = None) -> JS
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
-        where = ".".join(str(x) for x in err.get("loc", ()) if x != "body") or "body"
+        loc = tuple(err.get("loc", ()))
+        if err.get("type") == "json_invalid":
+            parts.append("the body is not valid JSON")
+            continue
+        if loc == ("body",) and err.get("type") in ("model_attributes_type", "dict_type"):
+            parts.append("the body must be a JSON object, sent with Content-Type: application/json")
+            continue
+        where = ".".join(str(x) for x in loc if x != "body") or "body"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "the request is not valid"
 
@@ -71,14 +78,14 @@ def _status_of(exc: CheckerError) -> int:
 
 def _check_options(engine: Engine, body: schemas.CheckIn) -> dict[str, Any]:
     """The keyword arguments `check_article` takes, from the request and the settings."""
-    from checker.pipeline import check_article
+    from checker.pipeline import check_article, reader_options
 
     s = engine.settings
     wanted = {"top_k": body.top_k or s.top_k,
               "threshold": s.claim_threshold if body.threshold is None else body.threshold,
               "max_claims": getattr(s, "max_claims", None), "evidence_batch": getattr(s, "evidence_batch", None),
               "check_all": body.all or None, "max_chars": s.max_article_chars, "max_sentences": s.max_sentences,
-              "article_date": body.date.isoformat() if body.date else None}
+              "article_date": body.date.isoformat() if body.date else None} | reader_options(s)
     accepted = inspect.signature(check_article).parameters
     return {k: v for k, v in wanted.items() if v is not None and k in accepted}
 
@@ -105,7 +112,10 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+        detail = str(exc.detail)
+        if exc.status_code == 400 and "parsing the body" in detail:  # FastAPI's words for undecodable bytes
+            detail = "the body cannot be read: send JSON encoded as UTF-8"
+        return _error(exc.status_code, detail, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -133,7 +143,7 @@ def create_app(engine: Engine) -> FastAPI:
     def healthz() -> Any:
         """Model and index loaded, database reachable."""
         problem = database_ok(engine.store)
-        index = {"folder": str(engine.retriever.index.folder), "passages": len(engine.retriever.index)}
+        index = {"passages": len(engine.retriever.index)}
         body = {"status": "ok" if problem is None else "degraded", "model": engine.retriever.embedder.name,
                 "index": index, "database": "ok" if problem is None else problem}
         if problem is not None:

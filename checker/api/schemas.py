@@ -6,7 +6,7 @@ response models here document them, and keep unknown keys so the engine can add 
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +24,7 @@ class CheckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, description="the article's text")
-    date: date | None = Field(default=None, description="the article's date, to resolve 'Friday' or 'last week'")
+    date: dt.date | None = Field(default=None, description="the article's date, to resolve 'Friday' or 'last week'")
     top_k: int | None = Field(default=None, ge=1, le=50, description="evidence passages per claim")
     threshold: float | None = Field(default=None, ge=0.0, le=1.0,
                                     description="check-worthiness a sentence needs to be a claim")

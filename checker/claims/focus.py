@@ -35,6 +35,9 @@ _PRONOUN_FRAME = re.compile(r"^(?:He|She|They|It)\s+(?:\w+\s+)?(?:said|says|note
                             r"claimed|stated|told\s+\w+|warned|confirmed|acknowledged|conceded)\s+(?:that\s+)?", re.I)
 _TRAILING_FRAME = re.compile(r"[,\s]*[\"”’']?\s*,?\s*(?:[A-Z][\w.’'-]*\s*){1,3}(?:said|told|added|noted|wrote|"
                              r"tweeted)\b[^.\"”]*[.!?]?$")
+# …," he added.  /  …?" she asked.  (a pronoun frame only counts right after a closing quotation mark)
+_QUOTED_PRONOUN_FRAME = re.compile(r"([,.!?]?)[\"”’']\s*,?\s*(?:he|she|they)\s+(?:said|told\s+\w+|added|noted|wrote|"
+                                   r"tweeted|continued|explained|insisted|warned|asked)\b[^.\"”]*[.!?]?$")
 _LEADING_PRONOUN = re.compile(r"^(He|She|They)\b")
 _PERSON = re.compile(r"\b([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?\s+(?:said|told|noted|added|warned|met|spoke)\b")
 
@@ -93,8 +96,12 @@ def standalone(sentence: str, *, before: str = "") -> str | None:
         changed = changed[:1].upper() + changed[1:]
     else:
         trailing = _TRAILING_FRAME.search(changed)
+        quoted = _QUOTED_PRONOUN_FRAME.search(changed)
         if trailing and trailing.start() > 20:
             changed = changed[: trailing.start()].strip(" ,\"“”'") + "."
+        elif quoted and quoted.start() > 20:
+            end = quoted.group(1) if quoted.group(1) in ("!", "?") else "."
+            changed = changed[: quoted.start()].strip(" ,\"“”'") + end
         pronoun = _LEADING_PRONOUN.match(changed)
         if pronoun:
             people = _PERSON.findall(before)

@@ -102,12 +102,12 @@ def check_options(args: argparse.Namespace, settings: Settings) -> dict[str, Any
     """The options of `check_article` that the settings and arguments give, as a single check passes them."""
     import inspect
 
-    from checker.pipeline import check_article
+    from checker.pipeline import check_article, reader_options
 
     wanted = {"top_k": settings.top_k, "threshold": settings.claim_threshold,
               "max_claims": getattr(settings, "max_claims", None),
               "evidence_batch": getattr(settings, "evidence_batch", None),
-              "check_all": getattr(args, "all", None)}
+              "check_all": getattr(args, "all", None)} | reader_options(settings)
     accepted = inspect.signature(check_article).parameters
     return {k: v for k, v in wanted.items() if v is not None and k in accepted}
 

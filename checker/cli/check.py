@@ -26,7 +26,12 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         _stderr(f"warning: {problem}")
     if not loaded.documents:
         raise InputError(f"no documents found in {', '.join(map(str, corpus_paths))}")
-    report = build_index(loaded.documents, get_embedder(settings.model), settings.index,
+    embedder = get_embedder(settings.model)
+    if args.engine == "ray":  # Ray is imported only on this path
+        from checker.evidence.distributed import RayEmbedder
+
+        embedder = RayEmbedder(settings.model, address=args.ray_address, workers=args.ray_workers)  # type: ignore[assignment]
+    report = build_index(loaded.documents, embedder, settings.index,
                          batch_size=settings.batch_size, force=args.force,
                          progress=_progress_bar("embedding passages"))
     if report.up_to_date:
@@ -39,16 +44,19 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _read_article(source: str) -> str:
-    from checker.text.decode import article_from_bytes
+def _read_article(source: str, *, max_chars: int) -> str:
+    from checker.text.decode import article_from_bytes, read_bounded
 
     if source == "-":
-        text, notes = article_from_bytes(sys.stdin.buffer.read(), name="standard input")
+        data = read_bounded(sys.stdin.buffer, max_chars=max_chars, name="standard input")
+        text, notes = article_from_bytes(data, name="standard input")
     else:
         path = Path(source)
         if not path.is_file():
             raise InputError(f"{source}: no such file")
-        text, notes = article_from_bytes(path.read_bytes(), name=source)
+        with path.open("rb") as fh:
+            data = read_bounded(fh, max_chars=max_chars, name=source)
+        text, notes = article_from_bytes(data, name=source)
     for note in notes:
         _stderr(f"note: {note}")
     return text
@@ -60,8 +68,9 @@ def _print_hits(hits: Sequence[Hit], indent: str = "  ") -> None:
     for h in hits:
         p = h.passage
         meta = ", ".join(x for x in (p.publisher, p.date) if x)
+        judged = "" if h.relevance is None else f" | relevant {h.relevance:.2f} | {h.stance}"
         print(f"{indent}{h.rank}. [{h.score:.4f} | dense {h.dense_score:.3f} | "
-              f"bm25 {h.lexical_score:.2f}] {p.title}" + (f" ({meta})" if meta else ""))
+              f"bm25 {h.lexical_score:.2f}{judged}] {p.title}" + (f" ({meta})" if meta else ""))
         for c in h.checks:
             if c.is_flag():
                 print(f"{indent}   {'!' if c.status == 'differs' else '?'} {c.kind} {c.status}: {c.detail}")
@@ -72,13 +81,17 @@ def _print_hits(hits: Sequence[Hit], indent: str = "  ") -> None:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.pipeline import check_article, open_retriever, validate_article
+    from checker.pipeline import check_article, open_retriever, reader_options, validate_article
 
     if args.jsonl or len(args.file) > 1:  # many articles: one JSON line each (checker/cli/batch.py)
         from checker.cli.batch import run_batch
 
         return run_batch(args, settings)
-    text = validate_article(_read_article(args.file[0]), max_chars=settings.max_article_chars)
+    from checker.batch import valid_date
+
+    args.date = valid_date(args.date)  # a bad --date is an error, not silently ignored
+    text = validate_article(_read_article(args.file[0], max_chars=settings.max_article_chars),
+                            max_chars=settings.max_article_chars)
     retriever = open_retriever(settings)
     shown: list[ClaimReport] = []
 
@@ -86,6 +99,10 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         for r in batch:
             shown.append(r)
             print(f"{len(shown)}. [{r.claim.score:.2f}] {r.claim.text}")
+            if r.suggestion is not None:
+                print(f"    suggested: {r.suggestion.verdict()} ({r.suggestion.confidence:.2f})")
+            elif r.weaker:
+                print("    No relevant evidence in the corpus (weaker matches hidden; --json lists them)")
             _print_hits(r.evidence, indent="    ")
             print(flush=True)
 
@@ -93,7 +110,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
                            threshold=settings.claim_threshold, check_all=args.all,
                            evidence_batch=settings.evidence_batch, max_chars=settings.max_article_chars,
                            max_sentences=settings.max_sentences, article_date=args.date,
-                           progress=_progress_line, on_reports=None if args.json else show)
+                           progress=_progress_line, on_reports=None if args.json else show,
+                           **reader_options(settings))
     for note in result.notes():
         _stderr(f"note: {note}")
     if args.json:
@@ -130,6 +148,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="corpus file or folder (repeatable; default: the configured corpus)")
     p.add_argument("--index", metavar="DIR", help="index folder")
     p.add_argument("--force", action="store_true", help="re-embed everything")
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="where passages are embedded: this process (default) or a Ray Data job")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="Ray cluster to join, e.g. 127.0.0.1:6379 (default: start Ray in this process)")
+    p.add_argument("--ray-workers", type=int, default=1, metavar="N",
+                   help="Ray workers embedding at once, each loading the model once (default 1)")
     p.set_defaults(run=cmd_index)
 
     p = sub.add_parser("check", help="find the claims of an article and their evidence")

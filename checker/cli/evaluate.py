@@ -8,6 +8,7 @@ from pathlib import Path
 
 from checker.cli.common import _progress_bar
 from checker.config import DEFAULT_MODEL, Settings
+from checker.errors import InputError
 
 
 def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
@@ -18,6 +19,7 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     from checker.evaluate.retrieval import cached_index, run_retrieval
     from checker.evidence.index import load_index
     from checker.evidence.retrieve import Retriever
+    from checker.pipeline import open_reader
     from checker.text.embed import get_embedder
 
     started = time.perf_counter()
@@ -32,14 +34,25 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
                              progress=_progress_bar("indexing the corpus"))
     config = settings.retrieval_config(mode=args.mode, fusion=args.fusion, dense_weight=args.dense_weight,
                                        candidates=max(settings.candidates, args.top_k * 3))
+    if args.held_out:
+        from checker.training.reader import heldout_query
+
+        kept = {q: t for q, t in data.queries.items() if heldout_query(folder.name, q)}
+        if not kept:
+            raise InputError(f"{folder.name}: --held-out applies to SciFact train only "
+                             "(the reader never trained on any dev split)")
+        data = type(data)(data.folder, kept, {q: data.qrels[q] for q in kept})
     retriever = Retriever(load_index(index_dir, model=settings.model), embedder, config=config)
-    run = run_retrieval(retriever, data.queries, top_k=args.top_k, progress=_progress_bar("queries"))
+    reader = None if args.no_reader else open_reader(settings)
+    run = run_retrieval(retriever, data.queries, top_k=args.top_k, progress=_progress_bar("queries"),
+                        reader=reader, rerank_depth=settings.rerank_depth)
     scores = retrieval_scores(run, data.qrels)
     seconds = time.perf_counter() - started
     print(f"{folder.name} / {args.split}: {scores['queries']} queries, {config.mode} retrieval"
           + (f", {config.fusion} fusion" if config.mode == "hybrid" else "")
           + (f" (dense weight {config.dense_weight})" if config.mode == "hybrid" and config.fusion == "weighted"
-             else ""))
+             else "")
+          + (f", reader re-ranking the top {settings.rerank_depth}" if reader is not None else ", no reader"))
     for key in ("ndcg@10", "map@5", "mrr@10", "recall@10", "recall@100"):
         print(f"  {key:<11} {scores[key]:.4f}")
     print(f"  seconds     {seconds:.1f}")
@@ -78,6 +91,42 @@ def cmd_eval_checkworthiness(args: argparse.Namespace, settings: Settings) -> in
     return 0
 
 
+def cmd_eval_stance(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.evaluate.data import STANCE_LABELS, load_stance
+    from checker.evaluate.metrics import stance_scores
+
+    rows = load_stance(Path(args.data))
+    if args.rules:
+        from checker.training.reader_run import rules_stance
+
+        predicted = [rules_stance(r.claim, r.evidence) for r in rows]
+        name = "rules (number, date, name and negation checks)"
+    else:
+        from checker.evidence.reader import get_reader
+
+        reader = get_reader(Path(args.reader) if args.reader else None)
+        scores = reader.score([r.claim for r in rows], [r.evidence for r in rows])
+        predicted = [scores.label(i) for i in range(len(rows))]
+        name = f"reader ({reader.folder})"
+    result = stance_scores(predicted, [r.label for r in rows])
+    per = result["per_class"]
+    print(f"{Path(args.data).name}: {result['n']} pairs, {name}")
+    print(f"  accuracy  {result['accuracy']:.4f}")
+    print(f"  macro-F1  {result['macro_f1']:.4f}")
+    for lab in STANCE_LABELS:
+        m = per[lab]
+        print(f"  {lab:<16} P {m['precision']:.4f} R {m['recall']:.4f} F1 {m['f1']:.4f}")
+    confusion = result["confusion"]
+    print("  confusion (rows gold, columns predicted: " + ", ".join(STANCE_LABELS) + ")")
+    for lab in STANCE_LABELS:
+        print(f"  {lab:<16} " + " ".join(f"{confusion[lab][p]:>6}" for p in STANCE_LABELS))
+    if args.json:
+        print(json.dumps({"n": result["n"], "accuracy": round(float(result["accuracy"]), 6),
+                          "macro_f1": round(float(result["macro_f1"]), 6),
+                          "per_class": {lab: {k: round(v, 6) for k, v in per[lab].items()} for lab in STANCE_LABELS}}))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="measure retrieval or check-worthiness on labelled data")
     evsub = p.add_subparsers(dest="what", required=True)
@@ -90,8 +139,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--dense-weight", type=float, help="weight of the dense score in weighted fusion")
     e.add_argument("--decontextualise", action="store_true",
                    help="search with standalone wordings (reporting frames dropped)")
+    e.add_argument("--no-reader", action="store_true", help="fused ranking only, without the reader (baseline)")
+    e.add_argument("--held-out", action="store_true",
+                   help="only the queries the shipped reader never trained on (SciFact train: 30%%)")
     e.add_argument("--json", action="store_true", help="end with one JSON line")
     e.set_defaults(run=cmd_eval_retrieval)
+    e = evsub.add_parser("stance", help="{id, claim, evidence, label, group} JSONL: accuracy, macro-F1, per class")
+    e.add_argument("--data", required=True, metavar="FILE", help="JSONL file")
+    e.add_argument("--rules", action="store_true", help="the rules-only baseline instead of the reader")
+    e.add_argument("--reader", metavar="DIR", help="reader weights folder (default: the shipped one)")
+    e.add_argument("--json", action="store_true", help="end with one JSON line")
+    e.set_defaults(run=cmd_eval_stance)
     e = evsub.add_parser("checkworthiness", help="{id, text, label, group} JSONL: P/R/F1, AP, MAP")
     e.add_argument("--data", required=True, metavar="FILE", help="JSONL file")
     e.add_argument("--threshold", type=float, help="decision threshold (default: the configured one)")

@@ -43,12 +43,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from checker.api.app import Engine, build
-    from checker.pipeline import check_article, open_retriever
+    from checker.pipeline import check_article, open_retriever, reader_options
     from checker.verdicts.store import VerdictStore
 
     _stderr(f"loading the model and the index {settings.index} …")
     retriever = open_retriever(settings)
-    check_article(WARM_UP, retriever=retriever, top_k=1)  # loads every model a check uses, now
+    check_article(WARM_UP, retriever=retriever, top_k=1, **reader_options(settings))  # loads every model now
     store = VerdictStore(settings.db)
     app = build(Engine(settings, retriever, store))
     host = f"[{args.host}]" if ":" in args.host else args.host

@@ -50,7 +50,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         from checker.claims.checkworthy import MODEL_DIR
         from checker.training.finetune_checkworthiness import FinetuneConfig, save_finetuned, train_finetuned
 
-        cfg = FinetuneConfig(**{k: v for k, v in {"split": args.split, "epochs": args.epochs}.items()
+        cfg = FinetuneConfig(**{k: v for k, v in {"split": args.split, "epochs": args.epochs, "lr": args.lr}.items()
                                 if v is not None})
         config, tensors, report = train_finetuned(data, seed=args.seed, cfg=cfg, log=_stderr)
         out = Path(args.out) if args.out else MODEL_DIR
@@ -118,6 +118,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--seed", type=int, default=0, help="seed of the group split and of training")
     t.add_argument("--split", type=int, metavar="N", help="finetune: frozen lower layers (default 4 of 6)")
     t.add_argument("--epochs", type=int, metavar="N", help="finetune: epochs (default 3; the best on dev is kept)")
+    t.add_argument("--lr", type=float, metavar="R", help="finetune: learning rate of the layers (default 1e-4)")
     t.add_argument("--splits", metavar="DIR", help="also write each dataset's dev and test parts there as "
                    "JSONL (for `eval checkworthiness`)")
     t.add_argument("--json", action="store_true", help="end with one JSON line")

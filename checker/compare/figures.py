@@ -51,6 +51,7 @@ class Figure:
     unit_end: int = 0  # token after the unit, when the figure carries it
     currency: str | None = None
     then_of: bool = False  # "tens of thousands of troops"
+    vague: bool = False  # an order of magnitude ("tens of thousands"), not a figure
 
 
 def _precision(digits: str, frac: str, scale: float) -> float:
@@ -182,7 +183,7 @@ def _figure_at(t: Text, i: int) -> Figure | None:
             if key in _VAGUE and (len(key) == 1 or t.low(i + 3) == "of"):
                 lo, hi = _VAGUE[key]
                 j = i + len(key)
-                return Figure(i, j, (lo + hi) / 2, 0, lo=lo, hi=hi, then_of=True)
+                return Figure(i, j, (lo + hi) / 2, 0, lo=lo, hi=hi, then_of=True, vague=True)
         return None
     if low in _MULTIPLIERS:
         return Figure(i, i + 1, _MULTIPLIERS[low], 0.05, unit=("times", 1), unit_end=i + 1)

@@ -119,7 +119,12 @@ def _split_run(t: Text, run: list[int], headline: bool, lower: set[str]) -> list
                 continue
             parts[-1].extend(spans)
             continue
+        if w.endswith(("'s", "’s")):  # "ABC's George Stephanopoulos": two names, neither possessive
+            parts[-1].append((w, start, start + len(w) - 2))
+            parts.append([])
+            continue
         parts[-1].append((w, start, start + len(w)))
+    parts = [p for p in parts if p] or [[]]
     out: list[_Name] = []
     following = t.low(run[-1] + 1)
     for n, part in enumerate(parts):

@@ -60,6 +60,18 @@ class _Quantity:
     context: frozenset[str]  # content words around the figure
     sentence: frozenset[str]  # content words of its whole sentence
     sent: int
+    vague: bool = False  # "tens of thousands": an order of magnitude
+
+
+def _agree(c: _Quantity, e: _Quantity) -> bool:
+    """Do the two quantities agree? An order of magnitude ("tens of thousands") holds the other
+    side's stated figure, not its rounding: "100,000" is not "tens of thousands"."""
+    if c.group != e.group:
+        return False
+    if c.vague != e.vague:
+        vague, figure = (c, e) if c.vague else (e, c)
+        return vague.lo <= figure.value <= vague.hi and figure.lo <= vague.hi and vague.lo <= figure.hi
+    return c.lo <= e.hi and e.lo <= c.hi
 
 
 def _qualifier(t: Text, i: int) -> tuple[str, int]:
@@ -219,7 +231,7 @@ def quantities_in(t: Text) -> list[_Quantity]:
         e = t.end(end - 1) if end > f.i else t.end(f.j - 1)
         out.append(_Quantity(f.i, f.j, s, e, t.text[s:e], lo * factor, hi * factor, f.value * factor, group,
                              t.words_around(f.i, f.j) - head_word,
-                             t.sentence_words(sent) - head_word, sent))
+                             t.sentence_words(sent) - head_word, sent, f.vague))
     return out
 
 
@@ -232,6 +244,8 @@ def _comparable(c: _Quantity, e: _Quantity) -> bool:
 def _difference(c: _Quantity, e: _Quantity) -> str:
     if c.group != e.group:
         return "different currency"
+    if c.vague or e.vague:
+        return "another order of magnitude"
     if c.group == "share" and c.value >= 0.001 and e.value >= 0.001:
         return f"{(e.value - c.value) * 100:+.1f} points".replace("-", "−")
     if c.value == 0 or e.value == 0:
@@ -265,7 +279,7 @@ def number_checks(c: Text, e: Text) -> list[Check]:
                                 f"no comparable figure in the evidence for \"{q.text}\""))
             continue
 
-        agreeing = [x for x in cands if x.group == q.group and q.lo <= x.hi and x.lo <= q.hi]
+        agreeing = [x for x in cands if _agree(q, x)]
         rank = _ranker(q)
         if agreeing:
             best = max(agreeing, key=rank)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 Run = Mapping[str, Mapping[str, float]]  # query id -> document id -> score (higher is better)
 Qrels = Mapping[str, Mapping[str, int]]  # query id -> document id -> relevance
@@ -124,7 +125,7 @@ STANCE_LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
 
 
 def stance_scores(predicted: Sequence[str], gold: Sequence[str],
-                  labels: Sequence[str] = STANCE_LABELS) -> dict[str, object]:
+                  labels: Sequence[str] = STANCE_LABELS) -> dict[str, Any]:
     """Accuracy, macro-F1 over `labels`, per-class precision/recall/F1, and the confusion
     matrix as {gold label: {predicted label: count}}."""
     if len(predicted) != len(gold):

@@ -29,20 +29,33 @@ def cached_index(corpus_file: Path, *, embedder: object, cache_root: Path,
     return folder
 
 
+def reranked(reader: object, queries: list[str], results: list[list], depth: int) -> list[list]:
+    """Each query's hits with the first `depth` re-ordered by the reader's relevance (no floor)."""
+    from checker.evidence.rerank import rerank
+
+    heads = [hits[:depth] for hits in results]
+    readings = rerank(reader, queries, heads, top_k=depth, floor=0.0)  # type: ignore[arg-type]
+    return [r.shown + hits[depth:] for r, hits in zip(readings, results, strict=True)]
+
+
 def run_retrieval(retriever: object, queries: Mapping[str, str], *, top_k: int = 100,
-                  passages_per_doc: int = 3, batch: int = 64, progress: object = None) -> dict[str, dict[str, float]]:
-    """{query id: {doc id: score}}, a document scoring as its best passage."""
+                  passages_per_doc: int = 3, batch: int = 64, progress: object = None, reader: object = None,
+                  rerank_depth: int = 20) -> dict[str, dict[str, float]]:
+    """{query id: {doc id: score}}, a document scoring as its best passage; with a reader, the
+    first `rerank_depth` passages are re-ranked by it and the score is 1 / (1 + position)."""
     ids = list(queries)
     run: dict[str, dict[str, float]] = {}
     depth = top_k * passages_per_doc
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         results = retriever.search_many([queries[q] for q in chunk], top_k=depth)  # type: ignore[attr-defined]
+        if reader is not None:
+            results = reranked(reader, [queries[q] for q in chunk], results, rerank_depth)
         for qid, hits in zip(chunk, results, strict=True):
             docs: dict[str, float] = {}
-            for h in hits:
+            for position, h in enumerate(hits):
                 if h.passage.doc_id not in docs:
-                    docs[h.passage.doc_id] = h.score
+                    docs[h.passage.doc_id] = h.score if reader is None else 1.0 / (1 + position)
             run[qid] = dict(list(docs.items())[:top_k])
         if callable(progress):
             progress(min(start + batch, len(ids)), len(ids))

@@ -31,6 +31,7 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".jsonl"}
 HEADER_KEYS = ("title", "publisher", "url", "date")
 _WORDS = re.compile(r"\S+")
+MAX_PDF_PAGES = 2_000  # a bigger PDF is refused: reading 60,000 pages took minutes
 
 
 @dataclass
@@ -101,8 +102,14 @@ def parse_pdf_document(data: bytes, *, doc_id: str, source: str | None = None) -
     name = source or doc_id
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        count = len(reader.pages)  # the page tree's own count: no page is read yet
+        if count > MAX_PDF_PAGES:
+            raise CorpusError(f"{name}: the PDF has {count:,} pages; at most {MAX_PDF_PAGES:,} are read "
+                              "(split it into smaller files)")
+        pages = [reader.pages[i].extract_text() or "" for i in range(count)]
         meta = reader.metadata
+    except CorpusError:
+        raise
     except Exception as exc:  # pypdf raises many types for damaged files
         raise CorpusError(f"{name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
     text = "\n\n".join(p.strip() for p in pages if p.strip())
@@ -127,6 +134,9 @@ def iter_jsonl_documents(raw: str, *, source: str, problems: list[str]) -> Itera
                 raise ValueError('needs "_id" and a string "text"')
         except ValueError as exc:
             problems.append(f"{source}:{lineno}: skipped a bad line ({exc})")
+            continue
+        except RecursionError:  # e.g. 100,000 nested brackets: too deep for the JSON parser
+            problems.append(f"{source}:{lineno}: skipped a bad line (nested too deeply to read)")
             continue
         raw_meta = row.get("metadata")
         meta: dict = raw_meta if isinstance(raw_meta, dict) else {}

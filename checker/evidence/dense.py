@@ -123,6 +123,8 @@ class VectorFile:
         self.shape: tuple[int, int] = (int(shape[0]), int(shape[1]))
         self.dtype = np.dtype(dtype)
         self._row_bytes = self.dtype.itemsize * self.shape[1]
+        if os.path.getsize(path) < self._offset + self._row_bytes * self.shape[0]:
+            raise ValueError(f"{self.path.name} is shorter than its {self.shape[0]} rows: it was cut off")
         self._fd = os.open(path, os.O_RDONLY)
 
     def __len__(self) -> int:

@@ -10,6 +10,7 @@ each read: a server that trickles bytes is cut off when the time is up.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
@@ -179,10 +180,8 @@ def _get(target: _Target, clock: _Clock, max_bytes: int) -> tuple[int, str, str 
     def stop() -> None:  # unblocks a read that the server keeps alive byte by byte
         stopped.set()
         if conn.sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 conn.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     timer = threading.Timer(clock.left(), stop)
     timer.daemon = True

@@ -13,11 +13,14 @@ Folder layout:
 - `rows.json`, `terms.npz`: each row's document and passage hash and its BM25 term counts, so
   that a rebuild takes unchanged documents over without splitting, tokenising or embedding them.
 
-Writes go to a temporary folder that replaces the old one only when complete.
+The index path is a link to a versioned folder beside it; a build writes a new version and
+swaps the link in one atomic step (`checker/evidence/folder.py`), so a reader finds the old
+index or the new one, never none, and two builds at once both succeed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -41,6 +44,7 @@ from checker.evidence.dense import (
     search_vectors,
     set_search_params,
 )
+from checker.evidence.folder import fsync_tree, new_version, recover, swap_in
 from checker.evidence.lexical import LexicalIndex, TermCounts, tokenize
 from checker.text.embed import Embedder, normalise, same_model
 from checker.types import Document, Passage
@@ -50,7 +54,6 @@ MANIFEST = "manifest.json"
 ROWS = "rows.json"
 TERMS = "terms.npz"
 Progress = Callable[[int, int], None]
-
 
 
 def passage_hash(passage: Passage) -> str:
@@ -63,10 +66,8 @@ def _versions() -> dict[str, str]:
 
     out = {}
     for pkg in ("faiss-cpu", "sentence-transformers", "torch", "bm25s", "numpy"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            continue
     return out
 
 
@@ -92,13 +93,17 @@ class Manifest:
             )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError(f"a JSON {type(data).__name__}, not an object")
             names = cls.__dataclass_fields__
             return cls(**{k: v for k, v in data.items() if k in names})
-        except (ValueError, TypeError) as exc:
-            raise IndexMismatchError(
-                f"the index manifest {path} is damaged ({exc}); rebuild it with: "
-                f"python -m checker index --index {folder}"
-            ) from exc
+        except (ValueError, TypeError, OSError) as exc:
+            raise _broken(folder, f"has a damaged manifest {path.name} ({exc})") from exc
+
+
+def _broken(folder: Path, what: str) -> IndexMismatchError:
+    return IndexMismatchError(f"the index at {folder} {what}; rebuild it with: "
+                              f"python -m checker index --index {folder}")
 
 
 def _spec(manifest: Manifest, folder: Path) -> IndexSpec:
@@ -106,10 +111,8 @@ def _spec(manifest: Manifest, folder: Path) -> IndexSpec:
     try:
         return IndexSpec.from_params(manifest.index_type, manifest.index_params or {})
     except ValueError as exc:
-        raise IndexMismatchError(
-            f"the index at {folder} has index type {manifest.index_type!r} with {manifest.index_params}, which "
-            f"this version does not read; rebuild it with: python -m checker index --index {folder}"
-        ) from exc
+        raise _broken(folder, f"has index type {manifest.index_type!r} with {manifest.index_params}, "
+                              "which this version does not read") from exc
 
 
 @dataclass(frozen=True)
@@ -158,10 +161,13 @@ class EvidenceIndex:
 def _read_passages(path: Path) -> tuple[list[Passage], list[str]]:
     passages, hashes = [], []
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            hashes.append(row.pop("hash", ""))
-            passages.append(Passage.from_dict(row))
+        for lineno, line in enumerate(fh, start=1):
+            try:
+                row = json.loads(line)
+                hashes.append(row.pop("hash", ""))
+                passages.append(Passage.from_dict(row))
+            except (ValueError, TypeError, AttributeError, KeyError) as exc:
+                raise ValueError(f"{path.name} line {lineno} is not a passage") from exc
     return passages, hashes
 
 
@@ -170,12 +176,10 @@ def load_index(folder: Path, *, model: str | None = None) -> EvidenceIndex:
     import faiss
 
     folder = Path(folder)
+    recover(folder)  # a build killed in the middle of its swap
     manifest = Manifest.read(folder)
     if manifest.format_version != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"the index at {folder} has format {manifest.format_version}, this version reads "
-            f"{FORMAT_VERSION}; rebuild it with: python -m checker index --index {folder}"
-        )
+        raise _broken(folder, f"has format {manifest.format_version}, this version reads {FORMAT_VERSION}")
     spec = _spec(manifest, folder)
     try:
         passages, _ = _read_passages(folder / "passages.jsonl")
@@ -184,15 +188,10 @@ def load_index(folder: Path, *, model: str | None = None) -> EvidenceIndex:
         lexical = LexicalIndex.load(folder / "bm25", len(passages))
         vectors = VectorFile(folder / "vectors.npy")
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
-        raise IndexMismatchError(
-            f"the index at {folder} is incomplete or damaged ({type(exc).__name__}); "
-            f"rebuild it with: python -m checker index --index {folder}"
-        ) from exc
+        raise _broken(folder, f"is incomplete or damaged ({type(exc).__name__}: {exc})") from exc
     if dense.ntotal != len(passages) or dense.d != manifest.dim or len(vectors) != len(passages):
-        raise IndexMismatchError(
-            f"the index at {folder} is inconsistent ({dense.ntotal} vectors, {len(passages)} "
-            f"passages); rebuild it with: python -m checker index --index {folder}"
-        )
+        raise _broken(folder, f"is inconsistent ({dense.ntotal} vectors, {len(vectors)} rows in vectors.npy, "
+                              f"{len(passages)} passages)")
     index = EvidenceIndex(folder, manifest, passages, dense, lexical, vectors)
     if model is not None:
         index.check_model(model)
@@ -282,13 +281,6 @@ def is_up_to_date(folder: Path, documents: Sequence[Document], model: str) -> bo
     return _is_current(Path(folder), corpus_hash(documents), model, None)
 
 
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with path.open("rb") as fh:
-                os.fsync(fh.fileno())
-
-
 def build_index(
     documents: Sequence[Document],
     embedder: Embedder,
@@ -306,7 +298,6 @@ def build_index(
     index has their exact text. `force` reuses nothing. `index_type` (one of INDEX_TYPES)
     overrides the choice by size.
     """
-    import faiss
 
     started = time.perf_counter()
     folder = Path(folder)
@@ -376,29 +367,32 @@ def build_index(
         versions=dict(_versions()),
     )
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    tmp = new_version(folder)
+    rows_file = {"version": _pipeline_version(), "documents": row_docs, "passages": hashes, "vocab": terms.vocab}
+    try:
+        _write(tmp, dense, vectors, lines, terms, rows_file, manifest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    swap_in(tmp, folder)
+    return BuildReport(folder, len(documents), len(src), len(to_embed), len(src) - len(to_embed),
+                       time.perf_counter() - started)
+
+
+def _write(tmp: Path, dense: Any, vectors: np.ndarray, lines: list[bytes], terms: TermCounts,
+           rows_file: dict[str, Any], manifest: Manifest) -> None:
+    """Every file of the index into the new version folder `tmp`; the manifest last."""
+    import faiss
+
     faiss.write_index(dense, str(tmp / "dense.faiss"))
     np.save(tmp / "vectors.npy", vectors)
     with (tmp / "passages.jsonl").open("wb") as fh:
         fh.writelines(lines)
     terms.bm25().save(tmp / "bm25")
     np.savez(tmp / TERMS, ptr=terms.ptr, ids=terms.ids, tf=terms.tf, length=terms.length)
-    rows_file = {"version": _pipeline_version(), "documents": row_docs, "passages": hashes, "vocab": terms.vocab}
     (tmp / ROWS).write_text(json.dumps(rows_file), encoding="utf-8")
-    (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
-    _fsync_tree(tmp)
-    _replace_folder(tmp, folder)
-    return BuildReport(folder, len(documents), len(src), len(to_embed), len(src) - len(to_embed),
-                       time.perf_counter() - started)
-
-
-def _replace_folder(new: Path, target: Path) -> None:
-    """Put `new` where `target` is; the old folder is only removed after the swap."""
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    fsync_tree(tmp)
+    with (tmp / MANIFEST).open("w", encoding="utf-8") as fh:  # last: it marks the version complete
+        fh.write(json.dumps(asdict(manifest), indent=2))
+        fh.flush()
+        os.fsync(fh.fileno())

@@ -246,7 +246,7 @@ def fit(model: Any, heads: dict[str, Any], examples: Sequence[Example], cfg: Tra
             opt.step()
             sched.step()
             step += 1
-            running += float(loss)
+            running += loss.item()
             if step % 50 == 0:
                 log(f"  epoch {epoch + 1} step {step}/{total}: loss {running / 50:.3f}, "
                     f"{(time.perf_counter() - started) / step:.2f} s/step")
@@ -312,7 +312,8 @@ def save(folder: Path, model: Any, heads: dict[str, Any], meta: dict[str, Any]) 
 
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(folder), safe_serialization=True)
-    save_file({k: v.detach().to(torch.float32).contiguous() for k, v in heads.items()}, str(folder / "heads.safetensors"))
+    tensors = {k: v.detach().to(torch.float32).contiguous() for k, v in heads.items()}
+    save_file(tensors, str(folder / "heads.safetensors"))
     (folder / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     for extra in ("README.md",):
         (folder / extra).unlink(missing_ok=True)

@@ -206,9 +206,9 @@ def synthetic_pairs(documents: Sequence[tuple[str, str]], *, per_label: int, see
             out[want].append(Pair(claim, _passage(sents, i, rng), want, kind, doc_id))
         elif want == "REFUTES":
             kind = rng.choice(list(edits))
-            claim = edits[kind](s, rng)
-            if claim and claim != s:
-                out[want].append(Pair(claim, _passage(sents, i, rng), want, kind, doc_id))
+            edited = edits[kind](s, rng)
+            if edited and edited != s:
+                out[want].append(Pair(edited, _passage(sents, i, rng), want, kind, doc_id))
         else:
             claim = s if rng.random() < 0.5 else paraphrase(s, rng)
             if rng.random() < 0.5:

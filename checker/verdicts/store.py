@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import random
 import time
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,74 +25,20 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from checker.errors import CheckerError
 from checker.types import CitedEvidence, Label, Verdict, text_hash
-
-SCHEMA_VERSION = 1
-
-metadata = sa.MetaData()
-meta_table = sa.Table(
-    "meta", metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
+from checker.verdicts.schema import (  # noqa: F401 (re-exported: the tables are part of this module's API)
+    SCHEMA_VERSION,
+    StoreError,
+    articles,
+    claims,
+    clean_text,
+    evidence,
+    meta_table,
+    metadata,
+    migrate,
+    reviewers,
+    stored_version,
+    verdicts,
 )
-articles = sa.Table(
-    "articles", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("title", sa.Text, nullable=False, default=""),
-    sa.Column("url", sa.Text),
-    sa.Column("source", sa.Text),
-    sa.Column("published", sa.String(32)),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-)
-claims = sa.Table(
-    "claims", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
-    sa.Column("start", sa.Integer, nullable=False),
-    sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("score", sa.Float),
-    sa.Column("vector", sa.LargeBinary),
-    sa.Column("vector_model", sa.Text),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.UniqueConstraint("article_id", "start", "end", name="uq_claim_span"),
-)
-reviewers = sa.Table(
-    "reviewers", metadata,
-    sa.Column("name", sa.String(200), primary_key=True),
-    sa.Column("created_at", sa.String(32), nullable=False),
-)
-verdicts = sa.Table(
-    "verdicts", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id"), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("label", sa.String(40), nullable=False),
-    sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Column("reviewer", sa.String(200), sa.ForeignKey("reviewers.name"), nullable=False),
-    sa.Column("claim_text", sa.Text, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.UniqueConstraint("claim_id", "version", name="uq_verdict_version"),
-)
-evidence = sa.Table(
-    "verdict_evidence", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("verdict_id", sa.Integer, sa.ForeignKey("verdicts.id"), nullable=False),
-    sa.Column("doc_id", sa.Text, nullable=False),
-    sa.Column("passage_id", sa.Text, nullable=False),
-    sa.Column("passage_hash", sa.String(64), nullable=False),
-    sa.Column("title", sa.Text, nullable=False, default=""),
-    sa.Column("url", sa.Text),
-    sa.Column("excerpt", sa.Text, nullable=False, default=""),
-)
-sa.Index("ix_verdicts_claim", verdicts.c.claim_id)
-sa.Index("ix_evidence_verdict", evidence.c.verdict_id)
-sa.Index("ix_claims_article", claims.c.article_id)
-
-
-class StoreError(CheckerError):
-    """The verdict database cannot be opened or written."""
 
 
 def now() -> str:
@@ -126,6 +74,28 @@ def _new_id(result: sa.CursorResult) -> int:
     return int(key[0])
 
 
+def _sqlite_url(parsed: sa.URL) -> str:
+    """The URL to open a SQLite file with: read-only where its folder cannot be written.
+
+    SQLite in WAL mode needs to create files beside the database even to read it; in a
+    folder it cannot write, the database is opened read-only (immutable) instead, so that
+    verdicts can still be read and exported, and a save says the database is read-only.
+    """
+    database = str(parsed.database)
+    if database.startswith("file:"):  # already an SQLite URI (`?uri=true`): used as given
+        return parsed.render_as_string(hide_password=False)
+    path = Path(database).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if not path.exists():
+            raise StoreError(f"cannot create the folder of the verdict database {path}: "
+                             f"{exc.strerror or exc}") from exc
+    if path.exists() and not os.access(path.parent, os.W_OK):
+        return f"sqlite:///file:{urllib.parse.quote(str(path.resolve()))}?mode=ro&immutable=1&uri=true"
+    return parsed.render_as_string(hide_password=False)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, busy_ms: int = 15000) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
@@ -139,14 +109,16 @@ class VerdictStore:
     """All reads and writes of verdicts; one instance can be shared by threads."""
 
     def __init__(self, url: str, *, retries: int = 20, busy_timeout: float = 15.0) -> None:
+        """`busy_timeout`: the longest a save waits, in all, for another program's lock."""
         self.url = url
         self.retries = retries
+        self.busy_timeout = busy_timeout
         try:
             parsed = sa.engine.make_url(url)
         except sa.exc.ArgumentError as exc:
             raise StoreError(f"not a database URL: {url!r}") from exc
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            url = _sqlite_url(parsed)
         try:
             self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
         except Exception as exc:
@@ -162,27 +134,36 @@ class VerdictStore:
 
     # -- plumbing ---------------------------------------------------------------------------
     def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run `fn(conn, ...)` in one transaction, retrying when the database is busy."""
+        """Run `fn(conn, ...)` in one transaction, retrying when the database is busy.
+
+        Waiting for locks takes `busy_timeout` seconds at most in all, retries included.
+        """
         delay = 0.01
+        deadline = time.monotonic() + self.busy_timeout
         for attempt in range(self.retries + 1):
             try:
                 with self.engine.begin() as conn:
+                    if conn.dialect.name == "sqlite":  # SQLite's own wait: only what is left
+                        left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+                        conn.exec_driver_sql(f"PRAGMA busy_timeout = {left_ms}")
                     return fn(conn, *args, **kwargs)
             except OperationalError as exc:
                 text = str(exc.orig).lower()
                 busy = "locked" in text or "busy" in text or "could not serialize" in text
-                if busy and attempt < self.retries:
+                # two processes creating or migrating a new database at once: the loser retries
+                raced = "already exists" in text or "duplicate column" in text
+                if (busy or raced) and attempt < self.retries and time.monotonic() < deadline:
                     time.sleep(delay * random.uniform(0.5, 1.5))
                     delay = min(delay * 2, 0.5)
                     continue
                 if "readonly" in text or "read-only" in text:
                     raise StoreError("the verdict database is read-only; nothing was saved") from exc
                 if busy:
-                    raise StoreError("the verdict database is locked by another program; "
-                                     "nothing was saved, try again") from exc
+                    raise StoreError(f"the verdict database was locked by another program for "
+                                     f"{self.busy_timeout:g} s; nothing was saved, try again") from exc
                 raise StoreError(f"database error: {exc.orig}") from exc
             except IntegrityError:
-                if attempt < self.retries:  # a concurrent writer took our version number
+                if attempt < self.retries and time.monotonic() < deadline:  # a concurrent writer took our version
                     time.sleep(delay * random.uniform(0.5, 1.5))
                     delay = min(delay * 2, 0.2)
                     continue
@@ -190,27 +171,18 @@ class VerdictStore:
         raise AssertionError("unreachable")
 
     def _migrate(self, conn: sa.Connection) -> None:
-        metadata.create_all(conn, checkfirst=True)
-        row = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
-        if row is None:
-            try:
-                with conn.begin_nested():
-                    conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-            except IntegrityError:
-                pass  # another process wrote it first
-        elif int(row.value) > SCHEMA_VERSION:
-            raise StoreError(f"the database has schema version {row.value}; this version of the "
-                             f"workbench understands up to {SCHEMA_VERSION}")
+        migrate(conn)
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(meta_table.c.value)
-                                    .where(meta_table.c.key == "schema_version")).scalar_one())
+            return stored_version(conn) or 0
 
     # -- articles and claims ----------------------------------------------------------------
     def add_article(self, text: str, *, title: str = "", url: str | None = None,
                     source: str | None = None, published: str | None = None) -> int:
         """The id of the article with this text, adding it (with its metadata) if new."""
+        text, title = clean_text(text), clean_text(title)
+        url, source, published = clean_text(url), clean_text(source), clean_text(published)
         digest = text_hash(text)
 
         def op(conn: sa.Connection) -> int:
@@ -244,7 +216,8 @@ class VerdictStore:
                 sa.select(claims.c.id, claims.c.start, claims.c.end)
                 .where(claims.c.article_id == article_id))}
             ids = []
-            for i, (start, end, text, score) in enumerate(spans):
+            for i, (start, end, raw, score) in enumerate(spans):
+                text = clean_text(raw)
                 blob = None if vectors is None else np.asarray(vectors[i], dtype=np.float32).tobytes()
                 if (start, end) in existing:
                     cid = existing[(start, end)]
@@ -267,7 +240,7 @@ class VerdictStore:
                      cited: Sequence[CitedEvidence] = ()) -> Verdict:
         """Save a new version of the verdict on a claim, in one transaction."""
         label = Label(label)
-        reviewer = reviewer.strip()
+        reviewer, note, claim_text = clean_text(reviewer.strip()), clean_text(note), clean_text(claim_text)
         if not reviewer:
             raise CheckerError("a verdict needs the reviewer's name")
 
@@ -289,8 +262,9 @@ class VerdictStore:
             verdict_id = _new_id(result)
             if cited:
                 conn.execute(evidence.insert(), [
-                    dict(verdict_id=verdict_id, doc_id=c.doc_id, passage_id=c.passage_id,
-                         passage_hash=c.passage_hash, title=c.title, url=c.url, excerpt=c.excerpt)
+                    dict(verdict_id=verdict_id, doc_id=clean_text(c.doc_id), passage_id=clean_text(c.passage_id),
+                         passage_hash=c.passage_hash, title=clean_text(c.title), url=clean_text(c.url),
+                         excerpt=clean_text(c.excerpt))
                     for c in cited])
             return verdict_id
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from checker.errors import CheckerError
-from checker.verdicts.store import VerdictStore, articles, claims, now, verdicts
+from checker.verdicts.schema import add_missing_columns, create_tables
+from checker.verdicts.store import VerdictRow, VerdictStore, articles, claims, now, verdicts
 
 WORKLOG_VERSION = 1
 STATUSES = ("to check", "in review", "done")
@@ -119,18 +119,15 @@ class Comment:
 
 
 def _ensure(store: VerdictStore) -> None:
-    """Create the work-log tables if they are missing; safe to run twice and concurrently."""
+    """Create the work-log tables (and columns) that are missing; safe to run twice and concurrently."""
     if getattr(store, "_worklog_ready", False):
         return
-    for attempt in range(5):
-        try:
-            with store.engine.begin() as conn:
-                work_metadata.create_all(conn, checkfirst=True)
-            break
-        except (OperationalError, ProgrammingError):
-            # another process created a table between our check and our CREATE, or held a lock
-            if attempt == 4:
-                raise
+
+    def op(conn: sa.Connection) -> None:
+        create_tables(conn, work_metadata)
+        add_missing_columns(conn, work_metadata)
+
+    store._run(op)
     store._worklog_ready = True  # type: ignore[attr-defined]
 
 
@@ -210,6 +207,24 @@ def claim_vectors(store: VerdictStore, claim_ids: Sequence[int]) -> tuple[str, n
     if len(models) != 1 or any(found.get(cid, (None, None))[0] is None for cid in claim_ids):
         return "", None
     return str(models.pop()), np.stack([np.frombuffer(found[cid][0], dtype=np.float32) for cid in claim_ids])
+
+
+def judged_claims(store: VerdictStore, *, model: str,
+                  exclude_article: int | None = None) -> tuple[list[VerdictRow], np.ndarray | None]:
+    """The latest verdict of every judged claim outside `exclude_article` whose stored vector comes
+    from `model`, with those vectors (rows in the same order)."""
+    rows = [r for r in store.latest_rows() if r.article_id != exclude_article]
+    if not rows:
+        return [], None
+    with store.engine.connect() as conn:
+        stored = {r.id: r.vector for r in conn.execute(
+            sa.select(claims.c.id, claims.c.vector).where(
+                claims.c.id.in_([r.verdict.claim_id for r in rows]),
+                claims.c.vector_model == model, claims.c.vector.is_not(None)))}
+    rows = [r for r in rows if r.verdict.claim_id in stored]
+    if not rows:
+        return [], None
+    return rows, np.stack([np.frombuffer(stored[r.verdict.claim_id], dtype=np.float32) for r in rows])
 
 
 def _has_verdict() -> sa.ColumnElement[bool]:

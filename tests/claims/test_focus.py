@@ -40,6 +40,12 @@ def test_offsets_are_article_offsets_and_do_not_overlap() -> None:
          "Talks would continue next week."),
         ("She warned of a severe response.", "Kamala Harris spoke in Munich.", None),
         ("Russia massed troops near the border.", "", None),
+        # the second half of a quote split into its statements keeps its pronoun frame until here
+        ('Right now, the plan is to take stock of where we are next week," he added.', "",
+         "Right now, the plan is to take stock of where we are next week."),
+        ('"Is the war over already?" she asked.', "", "Is the war over already?"),
+        ('"That\'s certainly something we\'re prepared to do.', "", "That's certainly something we're prepared to do."),
+        ("He said it was fine and then, he added, nothing.", "", "It was fine and then, he added, nothing."),
     ],
 )
 def test_standalone(sentence: str, before: str, expected: str | None) -> None:
@@ -49,3 +55,16 @@ def test_standalone(sentence: str, before: str, expected: str | None) -> None:
         assert result is None or not result.startswith("She")
     else:
         assert result == expected
+
+
+def test_focus_spans_follow_a_quote_split_into_statements() -> None:
+    """Each statement of a split quote keeps its own spans, inside its own offsets."""
+    from checker.text.sentences import split_sentences
+
+    text = '"Russia massed 100,000 troops. Talks resume on Jan. 21 in Geneva," Blinken said.'
+    first, second = split_sentences(text)
+    assert [(text[f.start : f.end], f.kind) for f in focus_spans(first.text, offset=first.start)] == [
+        ("Russia", "name"), ("100,000", "quantity")]
+    spans = [(text[f.start : f.end], f.kind) for f in focus_spans(second.text, offset=second.start)]
+    assert ("Jan. 21", "date") in spans and ("Geneva", "name") in spans and ("Blinken", "name") in spans
+    assert standalone(second.text) == "Talks resume on Jan. 21 in Geneva."

@@ -43,6 +43,11 @@ def local_server():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             requests.append(self.path)
+            if self.path.startswith("/go"):  # /go?to=URL: a redirect there
+                self.send_response(302)
+                self.send_header("Location", self.path.split("to=", 1)[1])
+                self.end_headers()
+                return
             body = PAGE if self.path == "/a" else b"x" * 5000
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -141,3 +146,13 @@ def test_a_trickling_server_is_cut_off_at_the_total_time() -> None:
     finally:
         stop.set()
         listener.close()
+
+
+def test_redirects_are_followed_and_each_hop_checked(local_server: str) -> None:
+    got = fetch_article(f"{local_server}/go?to=/a", allow_private=True, timeout=5)
+    assert "no breakthrough was achieved" in got.text and got.url.endswith("/a")
+    with pytest.raises(InputError, match="only http"):
+        fetch_article(f"{local_server}/go?to=file:///etc/passwd", allow_private=True, timeout=5)
+    with pytest.raises(InputError, match="redirects"):
+        fetch_article(f"{local_server}/go?to=/go?to=/go?to=/go?to=/go?to=/go?to=/go?to=/a", allow_private=True,
+                      timeout=5)

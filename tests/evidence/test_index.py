@@ -1,6 +1,7 @@
 """The index folder: build, load, refuse a mismatched model, rebuild only what changed."""
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -86,3 +87,85 @@ def test_empty_corpus_builds_an_empty_index(tmp_path: Path, hash_embedder) -> No
     build_index([], hash_embedder, tmp_path / "idx")
     retriever = Retriever(load_index(tmp_path / "idx"), hash_embedder)
     assert retriever.search("anything") == []
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_a_build_killed_between_the_old_layouts_two_renames_is_recovered(tmp_path: Path, tiny_docs,
+                                                                         hash_embedder) -> None:
+    """The older swap renamed the index away, then the new one in: a kill between left no index."""
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, hash_embedder, folder)
+    moved_away = tmp_path / f".idx.old-{_dead_pid()}"
+    shutil.copytree(folder, moved_away)  # where the killed build had put the old index
+    shutil.rmtree(folder.resolve())
+    if folder.is_symlink():
+        folder.unlink()
+    assert len(load_index(folder)) == 3
+
+
+def test_leftovers_of_killed_builds_are_removed(tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, hash_embedder, folder)
+    pid = _dead_pid()
+    leftovers = [tmp_path / f".idx.tmp-{pid}", tmp_path / f".idx.old-{pid}", tmp_path / f".idx.v-{pid}-5"]
+    for path in leftovers:
+        path.mkdir()
+        (path / "vectors.npy").write_bytes(b"half")
+    (tmp_path / f".idx.link-{pid}-7").symlink_to("nowhere")
+    build_index(tiny_docs[:2], hash_embedder, folder)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "idx" and p.name.startswith(".idx")) == \
+        [folder.resolve().name]
+    assert len(load_index(folder)) == 2
+
+
+def _build_in_child(folder: Path, docs, barrier) -> str:
+    barrier.wait()
+    try:
+        build_index(docs, HashEmbedder(), folder, force=True)
+        return "ok"
+    except Exception as exc:  # shown by the parent
+        return f"{type(exc).__name__}: {exc}"
+
+
+def test_builds_at_once_all_succeed_and_a_reader_always_finds_an_index(tmp_path: Path, tiny_docs) -> None:
+    """Several builds of one folder at the same moment; meanwhile the index never disappears."""
+    import multiprocessing
+    import threading
+
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, HashEmbedder(), folder)
+    missing: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                load_index(folder)
+            except (IndexMissingError, IndexMismatchError) as exc:
+                missing.append(str(exc))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    ctx = multiprocessing.get_context("fork")
+    results = []
+    try:
+        with ctx.Pool(3) as pool:
+            for _ in range(4):
+                barrier = ctx.Manager().Barrier(3)
+                results += pool.starmap(_build_in_child, [(folder, tiny_docs, barrier)] * 3)
+    finally:
+        stop.set()
+        reader.join()
+    assert results == ["ok"] * 12
+    assert missing == []
+    assert len(load_index(folder)) == 3
+    versions = [p for p in tmp_path.iterdir() if p.name.startswith(".idx.")]
+    assert versions == [folder.resolve()], versions

@@ -110,3 +110,146 @@ def test_changed_evidence() -> None:
 def test_not_a_database_url() -> None:
     with pytest.raises(CheckerError, match="not a database URL"):
         VerdictStore("definitely not a url")
+
+
+def _open_store(url: str, barrier) -> str:
+    """In a child process: wait for the others, then open the (new) database at the same moment."""
+    barrier.wait()
+    try:
+        VerdictStore(url)
+        return "ok"
+    except Exception as exc:  # reported to the parent, which shows what failed
+        return f"{type(exc).__name__}: {exc}"
+
+
+def test_many_processes_open_a_new_database_at_once(tmp_path: Path) -> None:
+    """Creating the schema races with itself; every opening must still succeed."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    processes, rounds = 8, 4
+    failures = []
+    with ctx.Pool(processes) as pool:
+        for r in range(rounds):
+            url = f"sqlite:///{tmp_path / f'new-{r}.db'}"
+            barrier = ctx.Manager().Barrier(processes)
+            failures += [out for out in pool.starmap(_open_store, [(url, barrier)] * processes) if out != "ok"]
+    assert failures == []
+    assert VerdictStore(f"sqlite:///{tmp_path / 'new-0.db'}").schema_version() == 1
+
+
+def _old_database(path: Path, *, version: str = "1") -> None:
+    """A database as an older version wrote it: no verdicts.note column."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.executescript(f"""
+        CREATE TABLE meta (key VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('schema_version', '{version}');
+        CREATE TABLE articles (id INTEGER PRIMARY KEY AUTOINCREMENT, content_hash VARCHAR(64) NOT NULL UNIQUE,
+            title TEXT NOT NULL, url TEXT, source TEXT, published VARCHAR(32), text TEXT NOT NULL,
+            created_at VARCHAR(32) NOT NULL);
+        CREATE TABLE claims (id INTEGER PRIMARY KEY AUTOINCREMENT, article_id INTEGER NOT NULL, start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL, text TEXT NOT NULL, score FLOAT, vector BLOB, vector_model TEXT,
+            created_at VARCHAR(32) NOT NULL);
+        CREATE TABLE reviewers (name VARCHAR(200) PRIMARY KEY, created_at VARCHAR(32) NOT NULL);
+        CREATE TABLE verdicts (id INTEGER PRIMARY KEY AUTOINCREMENT, claim_id INTEGER NOT NULL,
+            version INTEGER NOT NULL, label VARCHAR(40) NOT NULL, reviewer VARCHAR(200) NOT NULL,
+            claim_text TEXT NOT NULL, created_at VARCHAR(32) NOT NULL);
+        INSERT INTO articles VALUES (1, 'h', 'Old', NULL, NULL, NULL, 'Troops massed.', '2021-01-01T00:00:00Z');
+        INSERT INTO claims VALUES (1, 1, 0, 14, 'Troops massed.', 0.9, NULL, NULL, '2021-01-01T00:00:00Z');
+        INSERT INTO reviewers VALUES ('ann', '2021-01-01T00:00:00Z');
+        INSERT INTO verdicts VALUES (1, 1, 1, 'Supported', 'ann', 'Troops massed.', '2021-01-01T00:00:00Z');
+    """)
+    con.commit()
+    con.close()
+
+
+def test_an_older_database_is_migrated(tmp_path: Path) -> None:
+    """A database without verdicts.note (nor the evidence table) opens, reads and saves."""
+    _old_database(tmp_path / "old.db")
+    store = VerdictStore(f"sqlite:///{tmp_path / 'old.db'}")
+    assert [(v.version, v.note) for v in store.history(1)] == [(1, "")]
+    assert store.save_verdict(1, label="Refuted", reviewer="bob", note="newer").version == 2
+    assert [r.verdict.note for r in store.latest_rows()] == ["newer"]
+
+
+def test_a_schema_version_that_is_not_a_number(tmp_path: Path) -> None:
+    from checker.verdicts.store import StoreError
+
+    _old_database(tmp_path / "odd.db", version="abc")
+    with pytest.raises(StoreError, match=r"schema version 'abc'.*not a number"):
+        VerdictStore(f"sqlite:///{tmp_path / 'odd.db'}")
+
+
+def test_lone_surrogates_are_stored(store: VerdictStore) -> None:
+    """Text no UTF-8 encoder accepts (lone surrogates) is kept, the surrogate replaced by U+FFFD."""
+    text = "Troops \ud800massed near the border."
+    aid = store.add_article(text, title="T\udfff")
+    cid = store.add_claim(aid, start=0, end=len(text), text=text)
+    v = store.save_verdict(cid, label="Supported", reviewer="ann\ud801", note="note \udc00 here")
+    assert v.note == "note \ufffd here" and v.reviewer == "ann\ufffd"
+    assert store.latest_rows()[0].original_text == "Troops \ufffdmassed near the border."
+
+
+def test_the_lock_wait_is_bounded_and_said(tmp_path: Path) -> None:
+    """A save blocked by another program's lock gives up after `busy_timeout` in all, not per retry."""
+    import sqlite3
+
+    from checker.verdicts.store import StoreError
+
+    db = tmp_path / "v.db"
+    store = VerdictStore(f"sqlite:///{db}", busy_timeout=0.3)
+    cid = _claim(store)
+    blocker = sqlite3.connect(db)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match=r"locked by another program for 0.3 s"):
+            store.save_verdict(cid, label="Refuted", reviewer="bob")
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+
+READ_ONLY_SCRIPT = """
+import sys
+from checker.verdicts.store import StoreError, VerdictStore
+store = VerdictStore(sys.argv[1])
+print([r.verdict.label.value for r in store.latest_rows()])
+try:
+    store.save_verdict(1, label="Refuted", reviewer="bob")
+except StoreError as exc:
+    print("refused:", exc)
+"""
+
+
+def test_a_database_in_a_read_only_folder_can_still_be_read(tmp_path: Path) -> None:
+    """SQLite in WAL mode needs to create files beside the database even to read it."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from tests.conftest import ROOT
+
+    folder = Path(tempfile.mkdtemp(prefix="checker-ro-"))
+    try:
+        folder.chmod(0o755)
+        store = VerdictStore(f"sqlite:///{folder / 'v.db'}")
+        store.save_verdict(_claim(store), label="Supported", reviewer="ann")
+        store.engine.dispose()
+        (folder / "v.db").chmod(0o644)
+        command = [sys.executable, "-c", READ_ONLY_SCRIPT, f"sqlite:///{folder / 'v.db'}"]
+        if os.geteuid() == 0:  # root writes anywhere: read as an unprivileged user instead
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        else:
+            folder.chmod(0o555)
+        out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert out.stdout.splitlines()[0] == "['Supported']"
+        assert "read-only" in out.stdout.splitlines()[1]
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)

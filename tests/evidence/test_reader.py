@@ -1,0 +1,74 @@
+"""The reader with its shipped weights: probabilities, determinism, and clear errors for
+missing or damaged weight files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from checker.errors import ModelError
+from checker.evidence.reader import DEFAULT_DIR, LABELS, Reader, get_reader
+
+pytestmark = pytest.mark.model
+
+CLAIM = "Russia has massed about 100,000 troops near the border with Ukraine."
+PASSAGES = [
+    "Troop estimates\nRussia has massed about 100,000 troops near the border with Ukraine, US officials said.",
+    "Troop estimates\nRussia has massed about 30,000 troops near the border with Ukraine, US officials said.",
+    "Cup final\nThe football cup final ended two to one after extra time. Fans celebrated in the streets.",
+]
+
+
+def test_probabilities_are_probabilities() -> None:
+    """Relevance is in [0, 1]; each stance row is a distribution over the three labels."""
+    scores = get_reader().score([CLAIM] * 3, PASSAGES)
+    assert scores.relevance.shape == (3,) and scores.stance.shape == (3, 3)
+    assert ((scores.relevance >= 0) & (scores.relevance <= 1)).all()
+    assert ((scores.stance >= 0) & (scores.stance <= 1)).all()
+    assert np.allclose(scores.stance.sum(axis=1), 1.0)
+    assert set(scores.probabilities(0)) == set(LABELS) and scores.label(0) in LABELS
+
+
+def test_scores_are_deterministic() -> None:
+    """The same pairs score identically twice, and a pair scores the same alone or in a batch."""
+    reader = get_reader()
+    a = reader.score([CLAIM] * 3, PASSAGES)
+    b = reader.score([CLAIM] * 3, PASSAGES)
+    assert np.array_equal(a.relevance, b.relevance) and np.array_equal(a.stance, b.stance)
+    alone = reader.score([CLAIM], PASSAGES[2:])
+    assert np.allclose(alone.relevance[0], a.relevance[2], atol=1e-5)
+
+
+def test_on_topic_passage_is_more_relevant_than_off_topic() -> None:
+    """A passage about the claim's troops outranks one about football."""
+    scores = get_reader().score([CLAIM] * 3, PASSAGES)
+    assert scores.relevance[0] > scores.relevance[2]
+
+
+@pytest.mark.parametrize("name", ["heads.safetensors", "adapter_model.safetensors", "reader.json",
+                                  "adapter_config.json"])
+def test_missing_weights_are_a_clear_error(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "reader"
+    shutil.copytree(DEFAULT_DIR, folder)
+    (folder / name).unlink()
+    with pytest.raises(ModelError, match="missing"):
+        Reader(folder)
+
+
+@pytest.mark.parametrize("name", ["heads.safetensors", "adapter_model.safetensors", "reader.json"])
+def test_damaged_weights_are_a_clear_error(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "reader"
+    shutil.copytree(DEFAULT_DIR, folder)
+    (folder / name).write_bytes(b"\x00not what it should be" * 10)
+    with pytest.raises(ModelError, match="damaged"):
+        Reader(folder)
+
+
+def test_shipped_files_are_small_and_not_pickles() -> None:
+    """Every weight file is at most 5 MB, and none is a pickle."""
+    files = sorted(DEFAULT_DIR.iterdir())
+    assert {f.suffix for f in files} <= {".json", ".safetensors"}
+    assert all(f.stat().st_size <= 5_000_000 for f in files)
