@@ -49,6 +49,8 @@ def client(url: str, body: dict, n: int) -> list[tuple[float, int]]:
             except requests.RequestException:
                 status = 0
             out.append((time.perf_counter() - t0, status))
+            if len(out) % 10 == 0:
+                print(f"a client has made {len(out)} of {n} checks", file=sys.stderr, flush=True)
     return out
 
 

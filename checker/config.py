@@ -71,7 +71,7 @@ class Settings:
     match_dense_weight: float = 0.5
     warm_up: bool = True  # the app loads the model in the background when its first page is shown
     reader: bool = True  # re-rank and judge evidence with the reader (checker/evidence/reader.py)
-    rerank_depth: int = 20  # fused candidates the reader re-ranks per claim
+    rerank_depth: int = 20  # fused candidates the reader judges per claim
     relevance_floor: float = -1.0  # below it a passage is not evidence; negative: the floor tuned in training
     debug: bool = False
     api_token: str = field(default="", repr=False)  # CHECKER_API_TOKEN: bearer token for API writes

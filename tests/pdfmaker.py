@@ -37,7 +37,7 @@ def many_pages_pdf(pages: int, text: str = "Troops massed near the border.") -> 
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ] + ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
          "/Resources << /Font << /F1 4 0 R >> >> >>"] * pages
-    out = b"%PDF-1.4\n"
+    out = bytearray(b"%PDF-1.4\n")  # grows in place: linear in the page count
     offsets = []
     for i, obj in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -47,4 +47,4 @@ def many_pages_pdf(pages: int, text: str = "Troops massed near the border.") -> 
     for off in offsets:
         out += f"{off:010d} 00000 n \n".encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return bytes(out)

@@ -50,10 +50,11 @@ def test_check_returns_the_same_object_as_the_command_line(api_server, demo_retr
     assert set(api) == set(local) and "claim_id" not in api["claims"][0]  # nothing stored without save
     assert [c["text"] for c in api["claims"]] == [c["text"] for c in local["claims"]]
     assert any("massing 100,000 forces" in c["text"] for c in api["claims"])
-    for a, b in zip(api["claims"], local["claims"], strict=True):
+    assert any(c["evidence"] for c in api["claims"])
+    for a, b in zip(api["claims"], local["claims"], strict=True):  # the reader may show no evidence for a claim
         assert a["score"] == pytest.approx(b["score"], abs=1e-4)
-        assert a["evidence"][0]["passage_id"] == b["evidence"][0]["passage_id"]
-        assert set(a["evidence"][0]) == set(b["evidence"][0])
+        assert [e["passage_id"] for e in a["evidence"][:1]] == [e["passage_id"] for e in b["evidence"][:1]]
+        assert set(a) == set(b) and all(set(e) == set(a["evidence"][0]) for e in a["evidence"] + b["evidence"])
 
 
 def test_check_options_top_k_and_threshold(api_server) -> None:
@@ -108,7 +109,8 @@ def test_writes_need_the_token_and_verdicts_append(api_server) -> None:
     assert "Bearer" in _error_of(requests.post(f"{url}/v1/check", json=body, timeout=300), 401)
     saved = requests.post(f"{url}/v1/check", json=body, headers=api_server.auth(), timeout=300).json()
     claim = next(c for c in saved["claims"] if "massing 100,000 forces" in c["text"])
-    cid, cited = claim["claim_id"], claim["evidence"][0]["passage_id"]
+    cid = claim["claim_id"]
+    cited = next(c["evidence"][0]["passage_id"] for c in saved["claims"] if c["evidence"])
     verdict = {"label": "Supported", "reviewer": "Ada", "note": "US estimates matched.", "cite": [cited]}
     path = f"{url}/v1/claims/{cid}/verdicts"
     r = requests.post(path, json=verdict, timeout=30)

@@ -100,14 +100,14 @@ def test_corpus_loader(name, suffix, data, article, corpus, tmp_path: Path) -> N
 @pytest.mark.parametrize(("name", "suffix", "data", "article", "corpus"), CASES, ids=IDS)
 def test_command_line(name, suffix, data, article, corpus, cli_env, monkeypatch, capsys) -> None:
     """Through `check -`: one `error:` line and exit 2, or JSON with notes on what was bounded."""
-    monkeypatch.setenv("CHECKER_MAX_SENTENCES", "300")  # the 5 MB article has 62,000 sentences
+    monkeypatch.setenv("CHECKER_MAX_SENTENCES", "40")  # the 5 MB article has 62,000 sentences
     code, out, err = run_main(["check", "-", "--json"], data, cli_env, monkeypatch, capsys)
     assert "Traceback" not in err
     if article == "ok":
         assert code == 0, err
         assert out.startswith('{"claims"')
         if name == "5 MB article":
-            assert "note: only the first 300 of 62,000 sentences were scored" in err
+            assert "note: only the first 40 of 62,000 sentences were scored" in err
     else:
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert code == 2 and len(lines) == 1 and lines[0].startswith("error:") and article in lines[0], err

@@ -82,7 +82,8 @@ def test_check_all_lists_every_sentence(cli_home: Path) -> None:
     every = json.loads(out.stdout)
     assert every["every_sentence"] is True and len(every["claims"]) == every["sentences"]
     assert len(plain["claims"]) < plain["sentences"] == every["sentences"]
-    assert all(c["evidence"] for c in every["claims"])
+    # every claim was searched: its passages are evidence, or weaker matches below the reader's floor
+    assert all(c["evidence"] or c["weaker_matches"] for c in every["claims"])
 
 
 @pytest.mark.parametrize(

@@ -42,8 +42,8 @@ def test_evidence_carries_relevance_stance_and_the_claim_a_suggestion(home: Path
         assert ev["stance"]["label"] in {"SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"}
         probs = ev["stance"]["probabilities"]
         assert set(probs) == {"SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"} and abs(sum(probs.values()) - 1) < 1e-4
-    rel = [ev["relevance"] for ev in claim["evidence"]]
-    assert rel == sorted(rel, reverse=True)
+    fused = [ev["score"] for ev in claim["evidence"]]
+    assert fused == sorted(fused, reverse=True)  # the fused order is kept (checker/evidence/rerank.py)
     s = claim["suggestion"]
     assert s is not None and 0.0 <= s["confidence"] <= 1.0
     assert set(s["evidence"]) <= {ev["passage_id"] for ev in claim["evidence"]}

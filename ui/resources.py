@@ -43,18 +43,22 @@ _warm_lock = threading.Lock()
 _warm: dict[str, Any] = {}  # model name -> {"thread", "error", "seconds"}
 
 
+WARM_TEXT = "Officials said 100,000 troops were massed near the border on Friday."
+
+
 def _load_model(model: str) -> None:
-    """In a background thread: load the model and the engine and run them once, so that the
-    first check does not wait for them."""
+    """In a background thread: open the index, load the models (embedder, check-worthiness,
+    reader) and run one check of a sentence, so that the first real check waits for none of it."""
     state = _warm[model]
     started = time.perf_counter()
     try:
         importlib.import_module("checker.workbench")
-        from checker.text.embed import get_embedder
+        from checker.pipeline import check_article, reader_options
 
-        get_embedder(model).encode(["Officials said 100,000 troops were massed near the border."])
+        cfg = settings()
+        check_article(WARM_TEXT, retriever=retriever(), top_k=cfg.top_k, **reader_options(cfg))
     except Exception as exc:  # shown on the page; the check itself reports it properly
-        state["error"] = str(exc) or type(exc).__name__
+        state["error"] = (str(exc) or type(exc).__name__).splitlines()[0][:200]
     state["seconds"] = time.perf_counter() - started
 
 
@@ -80,7 +84,7 @@ def model_status() -> str:
 
 def _wait_for_warm_up(model: str) -> None:
     state = _warm.get(model)
-    if state is not None:
+    if state is not None and state["thread"] is not threading.current_thread():
         state["thread"].join()
 
 

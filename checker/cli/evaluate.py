@@ -45,14 +45,15 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     retriever = Retriever(load_index(index_dir, model=settings.model), embedder, config=config)
     reader = None if args.no_reader else open_reader(settings)
     run = run_retrieval(retriever, data.queries, top_k=args.top_k, progress=_progress_bar("queries"),
-                        reader=reader, rerank_depth=settings.rerank_depth)
+                        reader=reader, rerank_depth=settings.rerank_depth, order=args.order)
     scores = retrieval_scores(run, data.qrels)
     seconds = time.perf_counter() - started
     print(f"{folder.name} / {args.split}: {scores['queries']} queries, {config.mode} retrieval"
           + (f", {config.fusion} fusion" if config.mode == "hybrid" else "")
           + (f" (dense weight {config.dense_weight})" if config.mode == "hybrid" and config.fusion == "weighted"
              else "")
-          + (f", reader re-ranking the top {settings.rerank_depth}" if reader is not None else ", no reader"))
+          + (f", reader judging the top {settings.rerank_depth} ({args.order} order)" if reader is not None
+             else ", no reader"))
     for key in ("ndcg@10", "map@5", "mrr@10", "recall@10", "recall@100"):
         print(f"  {key:<11} {scores[key]:.4f}")
     print(f"  seconds     {seconds:.1f}")
@@ -140,6 +141,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--decontextualise", action="store_true",
                    help="search with standalone wordings (reporting frames dropped)")
     e.add_argument("--no-reader", action="store_true", help="fused ranking only, without the reader (baseline)")
+    e.add_argument("--order", choices=["fused", "relevance"], default="fused",
+                   help="with the reader: keep the fused order (as the product does) or re-rank by relevance")
     e.add_argument("--held-out", action="store_true",
                    help="only the queries the shipped reader never trained on (SciFact train: 30%%)")
     e.add_argument("--json", action="store_true", help="end with one JSON line")

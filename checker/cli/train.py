@@ -94,8 +94,18 @@ def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(result))
         return 0
     out = Path(args.out) if args.out else DEFAULT_DIR
+    if args.calibrate_only:
+        from checker.training.reader import relevance_examples
+        from checker.training.reader_run import calibrate
+
+        _, cal = relevance_examples(beir, log=_stderr, seed=cfg.seed, negatives=cfg.negatives,
+                                    max_queries=args.max_queries)
+        meta = calibrate(out, cal, model_name=settings.model, log=_stderr)
+        print(f"calibrated {out}: floor {meta['floor']:.2f}, calibration AUC {meta['report']['calibration_auc']}")
+        return 0
     meta = train_reader(beir_root=beir, stance_path=stance, corpus_dir=corpus, cfg=cfg, cache=settings.cache,
-                        out=out, log=_stderr, use_synthetic=not args.no_synthetic, max_queries=args.max_queries)
+                        out=out, log=_stderr, use_synthetic=not args.no_synthetic, max_queries=args.max_queries,
+                        model_name=settings.model)
     rep = meta["report"]
     print(f"saved {out}: floor {meta['floor']:.2f}, calibration AUC {rep['calibration_auc']}, "
           f"{rep['seconds']:.0f} s")
@@ -129,6 +139,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--beir", metavar="DIR", help="BEIR folders (default: ../shared/data/beir)")
     r.add_argument("--stance", metavar="FILE", help="stance JSONL (default: ../shared/data/stance/scifact-train.jsonl)")
     r.add_argument("--no-synthetic", action="store_true", help="leave out the synthetic stance pairs")
+    r.add_argument("--calibrate-only", action="store_true",
+                   help="refit the relevance calibration and floor of the weights in --out, without training")
     r.add_argument("--cv", action="store_true", help="5-fold grouped cross-validation of stance; saves nothing")
     r.add_argument("--cv-synthetic-only", action="store_true", help="with --cv: only the variant with synthetic pairs")
     r.add_argument("--epochs", type=int, help="passes over the training pairs")

@@ -29,18 +29,19 @@ def cached_index(corpus_file: Path, *, embedder: object, cache_root: Path,
     return folder
 
 
-def reranked(reader: object, queries: list[str], results: list[list], depth: int) -> list[list]:
-    """Each query's hits with the first `depth` re-ordered by the reader's relevance (no floor)."""
+def reranked(reader: object, queries: list[str], results: list[list], depth: int,
+             order: str = "fused") -> list[list]:
+    """Each query's hits with the first `depth` judged by the reader (no floor), in `order`."""
     from checker.evidence.rerank import rerank
 
     heads = [hits[:depth] for hits in results]
-    readings = rerank(reader, queries, heads, top_k=depth, floor=0.0)  # type: ignore[arg-type]
+    readings = rerank(reader, queries, heads, top_k=depth, floor=0.0, order=order)  # type: ignore[arg-type]
     return [r.shown + hits[depth:] for r, hits in zip(readings, results, strict=True)]
 
 
 def run_retrieval(retriever: object, queries: Mapping[str, str], *, top_k: int = 100,
                   passages_per_doc: int = 3, batch: int = 64, progress: object = None, reader: object = None,
-                  rerank_depth: int = 20) -> dict[str, dict[str, float]]:
+                  rerank_depth: int = 20, order: str = "fused") -> dict[str, dict[str, float]]:
     """{query id: {doc id: score}}, a document scoring as its best passage; with a reader, the
     first `rerank_depth` passages are re-ranked by it and the score is 1 / (1 + position)."""
     ids = list(queries)
@@ -50,7 +51,7 @@ def run_retrieval(retriever: object, queries: Mapping[str, str], *, top_k: int =
         chunk = ids[start : start + batch]
         results = retriever.search_many([queries[q] for q in chunk], top_k=depth)  # type: ignore[attr-defined]
         if reader is not None:
-            results = reranked(reader, [queries[q] for q in chunk], results, rerank_depth)
+            results = reranked(reader, [queries[q] for q in chunk], results, rerank_depth, order)
         for qid, hits in zip(chunk, results, strict=True):
             docs: dict[str, float] = {}
             for position, h in enumerate(hits):

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from checker.errors import CheckerError, CorpusError
 from checker.text.decode import decode_text
@@ -102,7 +103,9 @@ def parse_pdf_document(data: bytes, *, doc_id: str, source: str | None = None) -
     name = source or doc_id
     try:
         reader = PdfReader(io.BytesIO(data))
-        count = len(reader.pages)  # the page tree's own count: no page is read yet
+        tree: Any = reader.root_object["/Pages"].get_object()
+        declared = int(tree.get("/Count", 0))  # the tree's own count: nothing walked yet
+        count = declared if declared > MAX_PDF_PAGES else len(reader.pages)
         if count > MAX_PDF_PAGES:
             raise CorpusError(f"{name}: the PDF has {count:,} pages; at most {MAX_PDF_PAGES:,} are read "
                               "(split it into smaller files)")

@@ -84,10 +84,10 @@ class RayEmbedder:
             return ray
         env = {"PYTHONPATH": os.pathsep.join(p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH")) if p),
                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+        local: dict[str, Any] = {} if self.address else {"num_cpus": max(self.workers, 1)}
         try:
             ray.init(address=self.address, runtime_env={"env_vars": env}, include_dashboard=False,
-                     log_to_driver=False, configure_logging=False,
-                     **({} if self.address else {"num_cpus": max(self.workers, 1)}))
+                     log_to_driver=False, configure_logging=False, **local)
         except Exception as exc:  # ConnectionError, RuntimeError, ValueError: all mean "no cluster"
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray instance"
             raise RayJobError(f"cannot connect to {where}: {type(exc).__name__}: "

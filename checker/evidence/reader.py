@@ -8,8 +8,11 @@ trained parts ship in `checker/models/reader/` as small plain files:
   layers; it is merged into the base weights when the reader loads, so inference needs no peft;
 - `heads.safetensors`: two linear heads over the mean-pooled last layer: relevance (one logit)
   and stance (SUPPORTS, REFUTES, NOT_ENOUGH_INFO);
-- `reader.json`: the settings it was trained with, the Platt calibration of the relevance
-  logit, the tuned relevance floor, and the figures measured when it was trained.
+- `reader.json`: the settings it was trained with, the calibration of relevance, the tuned
+  relevance floor, and the figures measured when it was trained. Relevance is
+  sigmoid(a * relevance logit + w * cosine + b), where cosine is the retriever's dense
+  similarity of claim and passage (`dense` in `score`): the logistic fit on held-out
+  calibration pairs decides how much each signal counts.
 
 `python -m checker train reader` reproduces them. torch and transformers load on first use.
 """
@@ -163,6 +166,7 @@ class Reader:
         try:
             self.max_length = int(meta["max_length"])
             self.platt = (float(meta["platt"][0]), float(meta["platt"][1]))
+            self.dense_weight = float(meta.get("dense_weight", 0.0))
             self.floor = float(meta["floor"])
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(f"reader settings damaged: {folder / META} ({exc})") from exc
@@ -196,12 +200,15 @@ class Reader:
                 stance[idx] = s.float().numpy()
         return rel, stance
 
-    def score(self, claims: Sequence[str], passages: Sequence[str], *, batch_size: int = 32) -> ReaderScores:
+    def score(self, claims: Sequence[str], passages: Sequence[str], *, dense: Sequence[float] | None = None,
+              batch_size: int = 32) -> ReaderScores:
+        """Scores of each pair; `dense` is the retriever's cosine of each pair (0 when not given)."""
         if len(claims) != len(passages):
             raise ValueError("claims and passages differ in length")
         rel, stance = self.logits(claims, passages, batch_size=batch_size)
         a, b = self.platt
-        relevance = 1.0 / (1.0 + np.exp(-(a * rel.astype(np.float64) + b)))
+        cos = np.zeros(len(claims)) if dense is None else np.asarray(dense, dtype=np.float64)
+        relevance = 1.0 / (1.0 + np.exp(-(a * rel.astype(np.float64) + self.dense_weight * cos + b)))
         z = stance.astype(np.float64) - stance.max(axis=1, keepdims=True)
         probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
         return ReaderScores(relevance, probs)

@@ -9,7 +9,6 @@ from typing import BinaryIO
 
 from checker.errors import InputError
 
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -17,8 +17,6 @@ from checker.types import Sentence
 
 _CONTINUES = re.compile(r"[,;\-–—(/&]$|\b(and|or|but|of|the|a|an|to|in|on|for|with|by|at)$", re.I)
 _OPENING = "\"'“‘(«["
-_QUOTES = "\"“”„‟«»‹›"
-_APOSTROPHES = "'‘’‚‛"
 # "…?" Blinken asked.  /  "…!" President Joe Biden told reporters on Friday.
 _FRAME = re.compile(r"^(?:[A-Z][\w.’'-]*\s+){1,4}(?:said|says|asked|asks|told|tells|added|adds|replied|"
                     r"wrote|writes|tweeted|continued|insisted|warned|noted|explained|shouted|cried)\b"
@@ -26,20 +24,8 @@ _FRAME = re.compile(r"^(?:[A-Z][\w.’'-]*\s+){1,4}(?:said|says|asked|asks|told|
 _QUOTE_END = re.compile(r"[!?]\s?[\"”’']+$")
 
 
-def _is_quote(text: str, i: int) -> bool:
-    """A quotation mark, as opposed to an apostrophe inside a word ("Russia's", "we're")."""
-    ch = text[i]
-    if ch in _QUOTES:
-        return True
-    if ch in _APOSTROPHES:
-        inside = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
-        return not inside
-    return False
-
-
-def _unquoted(text: str) -> str:
-    """`text` with every quotation mark blanked out; same length, so offsets still match."""
-    return "".join(" " if _is_quote(text, i) else ch for i, ch in enumerate(text))
+# a quotation mark: any double mark, or a single one that is not an apostrophe inside a word ("Russia's")
+_QUOTE_MARK = re.compile(r"[\"“”„‟«»‹›]|(?<!\w)['‘’‚‛]|['‘’‚‛](?!\w)")
 
 
 def _raw_spans(text: str) -> list[tuple[int, int]]:
@@ -54,7 +40,8 @@ def _raw_spans(text: str) -> list[tuple[int, int]]:
     """
     from sentencex import get_sentence_boundaries
 
-    blank = _unquoted(text)
+    marks = {m.start() for m in _QUOTE_MARK.finditer(text)}
+    blank = _QUOTE_MARK.sub(" ", text)  # one character for one: offsets still match
     spans: list[tuple[int, int]] = []
     for b in get_sentence_boundaries("en", blank):
         if b.get("is_paragraph_break"):
@@ -68,10 +55,10 @@ def _raw_spans(text: str) -> list[tuple[int, int]]:
         start, end = _trim(blank, start, end)
         if start >= end:
             continue
-        while end < len(text) and _is_quote(text, end):  # closing marks right after the sentence
+        while end in marks:  # closing marks right after the sentence
             end += 1
         floor = spans[-1][1] if spans else 0
-        while start > floor and _is_quote(text, start - 1):  # opening marks right before it
+        while start > floor and start - 1 in marks:  # opening marks right before it
             start -= 1
         spans.append((start, end))
     return spans

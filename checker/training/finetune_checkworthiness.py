@@ -320,5 +320,6 @@ def save_finetuned(folder: Path, config: dict[str, Any], tensors: dict[str, dict
     files = {}
     for filename, named in tensors.items():
         save_file(named, str(folder / filename), metadata={"format": "pt"})
+        (folder / filename).chmod(0o644)
         files[filename] = hashlib.sha256((folder / filename).read_bytes()).hexdigest()
     (folder / "config.json").write_text(json.dumps(config | {"files": files}, indent=1) + "\n", encoding="utf-8")

@@ -64,8 +64,58 @@ def _auc(scores: Sequence[float], labels: Sequence[int]) -> float:
     return wins / (len(pos) * len(neg))
 
 
+def fit_logistic2(x: Any, y: Sequence[int], iters: int = 200) -> list[float]:
+    """Weights of p = sigmoid(x @ w) (x with a column of ones), by Newton's method on the log loss."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(y, dtype=np.float64)
+    w = np.zeros(x.shape[1])
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        g = x.T @ (p - t)
+        h = (x * (p * (1 - p) + 1e-9)[:, None]).T @ x + np.eye(x.shape[1]) * 1e-6
+        step = np.linalg.solve(h, g)
+        w -= step
+        if abs(step).max() < 1e-10:
+            break
+    return [float(v) for v in w]
+
+
+def calibrate(folder: Path, examples: Sequence[Example], *, model_name: str, log: Log) -> dict[str, Any]:
+    """Fit relevance = sigmoid(a * logit + w * cosine + b) and the F1-best floor on held-out
+    calibration pairs with the shipped weights in `folder`; rewrites its reader.json."""
+    import json
+    import math
+
+    import numpy as np
+
+    from checker.evidence.reader import Reader
+    from checker.text.embed import get_embedder
+
+    reader = Reader(folder)
+    claims = [e.claim for e in examples]
+    passages = [e.passage for e in examples]
+    logits, _ = reader.logits(claims, passages)
+    embedder = get_embedder(model_name)
+    cos = (embedder.encode(claims) * embedder.encode(passages)).sum(axis=1)
+    labels = [e.rel for e in examples]
+    a, w, b = fit_logistic2(np.column_stack([logits, cos, np.ones(len(cos))]), labels)
+    probs = [1 / (1 + math.exp(-(a * lg + w * c + b))) for lg, c in zip(logits, cos, strict=True)]
+    floor, f1 = best_floor(probs, labels)
+    meta = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
+    meta.update({"platt": [a, b], "dense_weight": w, "floor": floor})
+    meta["report"].update({"calibration_auc_reader_only": round(_auc(list(logits), labels), 4),
+                           "calibration_auc_cosine_only": round(_auc(list(cos), labels), 4),
+                           "calibration_auc": round(_auc(probs, labels), 4), "floor_f1": round(f1, 4)})
+    (folder / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    log(f"calibrated on {len(examples)} pairs: a {a:.3f}, cosine weight {w:.3f}, b {b:.3f}, floor {floor:.2f}")
+    return meta
+
+
 def train_reader(*, beir_root: Path, stance_path: Path, corpus_dir: Path | None, cfg: TrainConfig, cache: Path,
-                 out: Path, log: Log, use_synthetic: bool = True, max_queries: int = 200) -> dict[str, Any]:
+                 out: Path, log: Log, use_synthetic: bool = True, max_queries: int = 200,
+                 model_name: str = "all-MiniLM-L6-v2") -> dict[str, Any]:
     import math
 
     import torch
@@ -99,7 +149,7 @@ def train_reader(*, beir_root: Path, stance_path: Path, corpus_dir: Path | None,
             "synthetic": use_synthetic, "max_queries": max_queries, "report": report,
             "command": f"python -m checker train reader --seed {cfg.seed}"}
     save(out, model, heads, meta)
-    return meta
+    return calibrate(out, rel_cal, model_name=model_name, log=log)
 
 
 def _folds(groups: Sequence[str], k: int, seed: int) -> dict[str, int]:
