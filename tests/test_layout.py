@@ -12,7 +12,7 @@ MAX_LINES = 400
 
 # Lowest first. A module may import its own stage and any stage with a lower rank.
 RANKS = {
-    "types": 0, "config": 0, "errors": 0,
+    "errors": 0, "types": 0.5, "config": 0.5,
     "text": 1,
     "compare": 2,
     "claims": 3,

@@ -117,11 +117,11 @@ def synthetic_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rng = np.random.default_rng(7)
     subjects = "ministers troops negotiators diplomats officials analysts farmers engineers".split()
     verbs = "met discussed rejected approved reported estimated questioned welcomed".split()
-    objects = "the proposal the border the budget the treaty the figures the talks the plan the sanctions".split(" the ")
+    objects = "proposal border budget treaty figures talks plan sanctions".split()
     folder = tmp_path_factory.mktemp("synthetic")
     with (folder / "corpus.jsonl").open("w", encoding="utf-8") as fh:
         for i in range(SYNTHETIC_PASSAGES):
-            s, v, o = rng.choice(subjects), rng.choice(verbs), rng.choice(objects).removeprefix("the ")
+            s, v, o = rng.choice(subjects), rng.choice(verbs), rng.choice(objects)
             text = f"In report {i}, {s} {v} the {o} on day {int(rng.integers(1, 366))} of year {2000 + i % 25}."
             fh.write(json.dumps({"_id": f"s{i}", "title": "", "text": text}) + "\n")
     return folder / "corpus.jsonl"
@@ -156,7 +156,7 @@ def test_twenty_thousand_passages_and_a_killed_worker(cluster: Cluster, syntheti
                             cluster.address, "--ray-workers", "2", "--corpus", str(synthetic_corpus),
                             "--index", str(folder), "--force")
     killed = _kill_one_worker(deadline=time.monotonic() + 300)
-    out, err = rebuild.communicate(timeout=900)
+    _, err = rebuild.communicate(timeout=900)
     assert killed, "no Ray embedding worker was seen to kill"
     if rebuild.returncode != 0:
         lines = [line for line in err.splitlines() if line.strip()]
