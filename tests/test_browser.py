@@ -1,6 +1,7 @@
 """End to end in a real browser: Playwright drives Debian's Chromium against `streamlit run`."""
 
 import os
+import re
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -69,7 +70,7 @@ def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None
         page.get_by_text("Current: Supported (version 1", exact=False).wait_for(timeout=60_000)
         assert page.locator("blockquote").filter(has_text="100,000 forces").count() == 1
         assert page.locator("mark.claim").count() >= 5
-        assert page.get_by_text("Evidence (").count() >= 1
+        assert page.get_by_text(re.compile(r"^Evidence \(\d+\)$")).count() >= 1
         page.wait_for_function(f"document.querySelector(\"{NAME_BOX}\")?.value === 'Ada Lovelace'",
                                timeout=30_000)
 
@@ -124,7 +125,7 @@ def test_corpus_text_is_never_rendered(browser, tmp_path: Path) -> None:
         _check(page, f"Russia has massed 100,000 troops near Ukraine's border, officials said on Friday. {PAYLOAD}")
         page.locator("mark.claim").first.wait_for(timeout=120_000)
         _settle(page)
-        page.get_by_text("Evidence (").wait_for(timeout=30_000)
+        page.get_by_text(re.compile(r"^Evidence \(\d+\)$")).wait_for(timeout=30_000)
         body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
         assert "<script>window.__x=1</script>" in body  # the passage and title, as text
         assert PAYLOAD in page.locator("div.article").first.inner_text()  # the pasted article, as text
