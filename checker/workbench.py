@@ -232,7 +232,7 @@ def earlier_verdicts(store: VerdictStore, texts: Sequence[str], vectors: np.ndar
                      settings: Settings, exclude_article: int | None = None) -> list[Match | None]:
     """For each claim, the earlier verdict on the judged claim (in another article) that says the
     same, by the dense + lexical similarity of checker.evidence.similar, or None."""
-    rows, matrix = worklog.judged_claims(store, model=model, exclude_article=exclude_article)
+    rows, matrix = store.judged_claims(model=model, exclude_article=exclude_article)
     if matrix is None or matrix.shape[1] != np.asarray(vectors).shape[1]:
         return [None] * len(texts)
     found = best_matches(texts, vectors, [r.original_text for r in rows], matrix,

@@ -351,12 +351,13 @@ class VerdictStore:
                 sa.select(articles.c.id, articles.c.title).order_by(articles.c.id.desc()))]
 
     # -- already checked --------------------------------------------------------------------
-    def similar_verdicts(self, vectors: np.ndarray, *, model: str, threshold: float,
-                         exclude_article: int | None = None) -> list[Match | None]:
-        """For each claim vector, the most similar claim with a verdict (cosine >= threshold)."""
+    def judged_claims(self, *, model: str, exclude_article: int | None = None
+                      ) -> tuple[list[VerdictRow], np.ndarray | None]:
+        """The latest verdict of every judged claim outside `exclude_article` whose stored vector
+        comes from `model`, with those vectors (rows in the same order)."""
         rows = [r for r in self.latest_rows() if r.article_id != exclude_article]
-        if not rows or len(vectors) == 0:
-            return [None] * len(vectors)
+        if not rows:
+            return [], None
         with self.engine.connect() as conn:
             stored = {r.id: r.vector for r in conn.execute(
                 sa.select(claims.c.id, claims.c.vector).where(
@@ -364,9 +365,14 @@ class VerdictStore:
                     claims.c.vector_model == model, claims.c.vector.is_not(None)))}
         rows = [r for r in rows if r.verdict.claim_id in stored]
         if not rows:
-            return [None] * len(vectors)
-        matrix = np.stack([np.frombuffer(stored[r.verdict.claim_id], dtype=np.float32) for r in rows])
-        if matrix.shape[1] != vectors.shape[1]:
+            return [], None
+        return rows, np.stack([np.frombuffer(stored[r.verdict.claim_id], dtype=np.float32) for r in rows])
+
+    def similar_verdicts(self, vectors: np.ndarray, *, model: str, threshold: float,
+                         exclude_article: int | None = None) -> list[Match | None]:
+        """For each claim vector, the most similar claim with a verdict (cosine >= threshold)."""
+        rows, matrix = self.judged_claims(model=model, exclude_article=exclude_article)
+        if matrix is None or len(vectors) == 0 or matrix.shape[1] != vectors.shape[1]:
             return [None] * len(vectors)
         sims = np.asarray(vectors, dtype=np.float32) @ matrix.T
         out: list[Match | None] = []

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from checker.errors import CheckerError
 from checker.verdicts.schema import add_missing_columns, create_tables
-from checker.verdicts.store import VerdictRow, VerdictStore, articles, claims, now, verdicts
+from checker.verdicts.store import VerdictStore, articles, claims, now, verdicts
 
 WORKLOG_VERSION = 1
 STATUSES = ("to check", "in review", "done")
@@ -207,24 +207,6 @@ def claim_vectors(store: VerdictStore, claim_ids: Sequence[int]) -> tuple[str, n
     if len(models) != 1 or any(found.get(cid, (None, None))[0] is None for cid in claim_ids):
         return "", None
     return str(models.pop()), np.stack([np.frombuffer(found[cid][0], dtype=np.float32) for cid in claim_ids])
-
-
-def judged_claims(store: VerdictStore, *, model: str,
-                  exclude_article: int | None = None) -> tuple[list[VerdictRow], np.ndarray | None]:
-    """The latest verdict of every judged claim outside `exclude_article` whose stored vector comes
-    from `model`, with those vectors (rows in the same order)."""
-    rows = [r for r in store.latest_rows() if r.article_id != exclude_article]
-    if not rows:
-        return [], None
-    with store.engine.connect() as conn:
-        stored = {r.id: r.vector for r in conn.execute(
-            sa.select(claims.c.id, claims.c.vector).where(
-                claims.c.id.in_([r.verdict.claim_id for r in rows]),
-                claims.c.vector_model == model, claims.c.vector.is_not(None)))}
-    rows = [r for r in rows if r.verdict.claim_id in stored]
-    if not rows:
-        return [], None
-    return rows, np.stack([np.frombuffer(stored[r.verdict.claim_id], dtype=np.float32) for r in rows])
 
 
 def _has_verdict() -> sa.ColumnElement[bool]:
