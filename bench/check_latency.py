@@ -10,11 +10,10 @@ import argparse
 import json
 import statistics
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, record
+from common import ROOT, median_time, record
 
 from checker.config import DEFAULT_MODEL, Settings
 from checker.evidence.corpus import load_corpus
@@ -23,15 +22,6 @@ from checker.evidence.retrieve import Retriever
 from checker.pipeline import check_article, reader_options
 from checker.text.embed import get_embedder
 from checker.text.sentences import split_sentences
-
-
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -15,25 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 
 import numpy as np
-from common import ROOT, record
+from common import ROOT, median_time, record
 
 from checker.claims.checkworthy import default_model, embed_and_score, score_sentences
 from checker.config import DEFAULT_MODEL
 from checker.text.embed import get_embedder
 from checker.text.sentences import split_sentences
-
-
-def median_time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import shlex
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -37,3 +38,13 @@ def record(title: str, lines: list[str]) -> None:
     block += [f"- {line}" for line in lines]
     with RESULTS.open("a", encoding="utf-8") as fh:
         fh.write("\n".join(block) + "\n")
+
+
+def median_time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """Median wall time of `repeat` calls of `fn`."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
