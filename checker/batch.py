@@ -1,9 +1,9 @@
 """Many articles in one process: `check_articles` shares the model calls of several articles.
 
-The articles of a chunk are split first; all their sentences go to the model in one `encode`
-call (each distinct sentence once), and then every article is checked by
-`checker.pipeline.check_article` exactly as on its own, with a retriever that answers from
-those vectors. An article that cannot be checked gives an error outcome; the rest go on.
+The articles of a chunk are split first; all their sentences go to the model in one call
+(each distinct sentence once, embedded and scored in the pipeline's `sentence_pass`), and then
+every article is checked by `checker.pipeline.check_article` exactly as on its own, answering
+from those vectors and scores. An article that cannot be checked gives an error outcome; the rest go on.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 
 from checker.errors import CheckerError, InputError
 from checker.evidence.retrieve import Retriever
-from checker.pipeline import CheckResult, check_article, validate_article
+from checker.pipeline import CheckResult, Scored, check_article, sentence_pass, validate_article
 from checker.text.sentences import split_sentences
 
 
@@ -83,21 +83,39 @@ class PrefetchedRetriever(Retriever):
         return np.stack([self._vectors[q] for q in queries])
 
 
-def prefetch(texts: Sequence[str], *, retriever: Retriever, max_chars: int, max_sentences: int,
-             batch_size: int = 32) -> dict[str, np.ndarray]:
-    """Vectors of every distinct sentence the checks of these articles will embed, in one call."""
-    wanted: dict[str, None] = {}
-    for text in texts:
-        try:
-            text = validate_article(text, max_chars=max_chars)
-        except CheckerError:
-            continue
-        for s in split_sentences(text)[:max_sentences]:
-            wanted.setdefault(s.text)
-    unique = list(wanted)
-    if not unique:
-        return {}
-    return dict(zip(unique, retriever.embed(unique, batch_size=batch_size), strict=True))
+class Prefetched:
+    """The vectors and scores of every distinct sentence of a chunk of articles, from one
+    `sentence_pass` call; as a `SentencePass` it answers from them (the model for the rest)."""
+
+    def __init__(self, texts: Sequence[str], *, retriever: Retriever, max_chars: int, max_sentences: int,
+                 batch_size: int = 32) -> None:
+        self._run = sentence_pass(retriever, batch_size=batch_size)
+        wanted: dict[str, None] = {}
+        for text in texts:
+            try:
+                text = validate_article(text, max_chars=max_chars)
+            except CheckerError:
+                continue
+            for s in split_sentences(text)[:max_sentences]:
+                wanted.setdefault(s.text)
+        self.vectors: dict[str, np.ndarray] = {}
+        self.scored: dict[str, tuple[float, tuple[str, ...]]] = {}
+        self._add(list(wanted))
+        self.answered = 0  # sentences answered from what was computed beforehand
+
+    def _add(self, texts: list[str]) -> None:
+        if texts:
+            vectors, scored = self._run(texts)
+            self.vectors.update(zip(texts, vectors, strict=True))
+            self.scored.update(zip(texts, scored, strict=True))
+
+    def __call__(self, texts: list[str]) -> tuple[np.ndarray, Scored]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.scored]
+        self.answered += len(texts) - len(missing)
+        self._add(missing)
+        if not texts:
+            return self._run([])
+        return np.stack([self.vectors[t] for t in texts]), [self.scored[t] for t in texts]
 
 
 def check_articles(
@@ -119,20 +137,17 @@ def check_articles(
     """
     done = 0
     stream = iter(articles)
-    sharing = chunk > 1
     while group := list(islice(stream, max(1, chunk))):
         usable = [a.text for a in group if a.error is None]
-        vectors = prefetch(usable, retriever=retriever, max_chars=max_chars, max_sentences=max_sentences,
-                           batch_size=batch_size) if sharing else {}
-        shared = PrefetchedRetriever(retriever, vectors)
+        passes = Prefetched(usable, retriever=retriever, max_chars=max_chars, max_sentences=max_sentences,
+                            batch_size=batch_size) if chunk > 1 else None
+        shared = PrefetchedRetriever(retriever, passes.vectors if passes else {})
         for article in group:
             yield _one(article, shared, max_chars=max_chars, max_sentences=max_sentences, debug=debug,
-                       **options)
+                       passes=passes, **options)
             done += 1
             if progress:
                 progress(done)
-        if vectors and not shared.answered:  # the checks embedded something else: stop paying twice
-            sharing = False
 
 
 def _one(article: Article, retriever: Retriever, *, debug: bool, **options: Any) -> Outcome:

@@ -75,15 +75,38 @@ class ScoredArticle:
                      standalone=standalone(s.text, before=text[: s.start]))
 
 
+Scored = list[tuple[float, tuple[str, ...]]]
+SentencePass = Callable[[list[str]], tuple[np.ndarray, Scored]]
+
+
+def sentence_pass(retriever: Retriever, *, batch_size: int = 32) -> SentencePass:
+    """Embeds and scores sentences: with the default MiniLM embedder and the fine-tuned
+    classifier in one pass through their shared lower layers (`embed_and_score`), otherwise
+    by embedding and then scoring."""
+    from checker.claims.checkworthy import embed_and_score, score_sentences, shares_lower_layers
+
+    if shares_lower_layers(retriever.embedder):
+        def shared(texts: list[str]) -> tuple[np.ndarray, Scored]:
+            vectors, scored = embed_and_score(texts, batch_size=batch_size)
+            return retriever.check_vectors(vectors), scored
+        return shared
+
+    def separate(texts: list[str]) -> tuple[np.ndarray, Scored]:
+        vectors = retriever.embed(texts, batch_size=batch_size)
+        return vectors, score_sentences(texts, vectors=vectors, embedding_model=retriever.embedder.name)
+    return separate
+
+
 def score_article(text: str, *, retriever: Retriever, max_sentences: int = 2_000,
-                  batch_size: int = 32, progress: Progress | None = None) -> ScoredArticle:
-    """Split, embed and score every sentence of an article, `SCORE_CHUNK` at a time.
+                  batch_size: int = 32, progress: Progress | None = None,
+                  passes: SentencePass | None = None) -> ScoredArticle:
+    """Split, embed and score every sentence of an article, `SCORE_CHUNK` at a time, with
+    `passes` (default: `sentence_pass` of the retriever).
 
     Only a text beyond `max_sentences` (a limit that protects the machine) is cut, and the
     result counts what was left out, so that the notes can say so.
     """
-    from checker.claims.checkworthy import score_sentences
-
+    run = passes or sentence_pass(retriever, batch_size=batch_size)
     sentences = split_sentences(text)
     kept = sentences[:max_sentences]
     texts = [s.text for s in kept]
@@ -94,9 +117,7 @@ def score_article(text: str, *, retriever: Retriever, max_sentences: int = 2_000
         if progress:
             progress(lo, len(texts), f"scoring sentences {lo + 1:,}–{min(lo + SCORE_CHUNK, len(texts)):,} "
                                      f"of {len(texts):,}")
-        chunk = texts[lo : lo + SCORE_CHUNK]
-        vectors = retriever.embed(chunk, batch_size=batch_size)
-        scored = score_sentences(chunk, vectors=vectors, embedding_model=retriever.embedder.name)
+        vectors, scored = run(texts[lo : lo + SCORE_CHUNK])
         scores += [s for s, _ in scored]
         reasons += [r for _, r in scored]
         parts.append(vectors)
@@ -198,6 +219,7 @@ def check_article(
     reader: Scorer | None = None,
     rerank_depth: int = 20,
     relevance_floor: float | None = None,
+    passes: SentencePass | None = None,
 ) -> CheckResult:
     """One report per claim, most check-worthy first, each with its evidence.
 
@@ -205,9 +227,11 @@ def check_article(
     `check_all` or in a text of one or two sentences. Every sentence is scored; evidence is
     searched `evidence_batch` claims at a time, best first, and each batch goes to
     `on_reports` as soon as it is ready, so a caller can show the first claims early.
+    `passes` embeds and scores the sentences (see `score_article`).
     """
     text = validate_article(text, max_chars=max_chars)
-    article = score_article(text, retriever=retriever, max_sentences=max_sentences, progress=progress)
+    article = score_article(text, retriever=retriever, max_sentences=max_sentences, progress=progress,
+                            passes=passes)
     total = len(article.sentences) + article.skipped
     every = checks_every_sentence(total, check_all=check_all)
     picked = article.picked(threshold, check_all=check_all)

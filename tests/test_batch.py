@@ -125,3 +125,19 @@ def test_check_several_files(cli_home: Path, tmp_path: Path) -> None:
     assert [o["id"] for o in out] == [str(DEMO_ARTICLE), str(other), str(tmp_path / "missing.txt")]
     assert out[0]["claims"] and out[1]["claims"] and "no such file" in out[2]["error"]
     assert done.returncode == 2 and "checked 2 of 3 articles" in done.stderr
+
+
+def test_the_shared_pass_serves_a_chunk_with_the_default_model(demo_retriever) -> None:
+    """With MiniLM and the fine-tuned classifier, a chunk's sentences are embedded and scored
+    in one shared pass beforehand; each check answers from it, with the same claims and scores
+    (to rounding) as a check of the article alone."""
+    from checker.batch import Prefetched
+
+    passes = Prefetched(ARTICLES, retriever=demo_retriever, max_chars=100_000, max_sentences=300)
+    assert len(passes.scored) == 5  # six sentences, one repeated
+    for text in ARTICLES:
+        got = check_article(text, retriever=demo_retriever, threshold=0.2, passes=passes)
+        alone = check_article(text, retriever=demo_retriever, threshold=0.2)
+        assert [r.claim.text for r in got.reports] == [r.claim.text for r in alone.reports]
+        assert [r.claim.score for r in got.reports] == pytest.approx([r.claim.score for r in alone.reports], abs=1e-5)
+    assert passes.answered == 6 and len(passes.scored) == 5  # nothing went to the model twice

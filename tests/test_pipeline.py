@@ -79,3 +79,27 @@ def test_the_sentence_limit_is_never_silent(retriever: Retriever) -> None:
     result = check_article(text, retriever=retriever, threshold=0.0, max_sentences=10)
     assert result.sentences == 28 and result.skipped_sentences == 18 and len(result.reports) == 10
     assert "first 10 of 28 sentences" in result.notes()[0] and "CHECKER_MAX_SENTENCES" in result.notes()[0]
+
+
+def test_the_default_model_embeds_and_scores_in_one_shared_pass(demo_retriever: Retriever) -> None:
+    """With MiniLM and the fine-tuned classifier, `score_article` runs the lower layers once:
+    its vectors are the embedder's and its scores the classifier's, as two separate passes give."""
+    import numpy as np
+
+    from checker.claims.checkworthy import score_sentences, shares_lower_layers
+
+    text = (Path(__file__).resolve().parents[1] / "checker" / "demo" / "article.txt").read_text(encoding="utf-8")
+    assert shares_lower_layers(demo_retriever.embedder)
+    scored = score_article(text, retriever=demo_retriever)
+    texts = [s.text for s in scored.sentences]
+    separate = demo_retriever.embed(texts)
+    assert scored.vectors.shape == separate.shape
+    assert float(np.abs(scored.vectors - separate).max()) < 1e-5
+    expected = [s for s, _ in score_sentences(texts, vectors=separate, embedding_model=demo_retriever.embedder.name)]
+    assert np.allclose(scored.scores, expected, atol=1e-6)
+
+
+def test_a_wrapped_or_other_embedder_keeps_two_passes(retriever: Retriever) -> None:
+    from checker.claims.checkworthy import shares_lower_layers
+
+    assert not shares_lower_layers(retriever.embedder)  # the tests' hashing embedder

@@ -131,6 +131,15 @@ def score_sentences(texts: Sequence[str], *, vectors: np.ndarray | None = None,
     return [(float(p), feature_reasons(sentence_features(t))) for p, t in zip(probs, texts, strict=True)]
 
 
+def shares_lower_layers(embedder: object) -> bool:
+    """True when `embedder` is the plain MiniLM embedder whose lower layers the fine-tuned
+    classifier shares, so that `embed_and_score` can stand in for embedding then scoring."""
+    from checker.text.embed import SentenceTransformerEmbedder, same_model
+
+    return (type(embedder) is SentenceTransformerEmbedder and same_model(embedder.name, DEFAULT_MODEL)
+            and default_model().fits(embedder.name, default_model().dim))
+
+
 def embed_and_score(texts: Sequence[str], *, batch_size: int = 32,
                     ) -> tuple[np.ndarray, list[tuple[float, tuple[str, ...]]]]:
     """MiniLM embeddings and check-worthiness scores in one pass: the classifier and the

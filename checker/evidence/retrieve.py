@@ -42,7 +42,10 @@ class Retriever:
         self._dim_checked = False
 
     def embed(self, queries: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-        vectors = self.embedder.encode(list(queries), batch_size=batch_size)
+        return self.check_vectors(self.embedder.encode(list(queries), batch_size=batch_size))
+
+    def check_vectors(self, vectors: np.ndarray) -> np.ndarray:
+        """`vectors`, once their dimension was checked against the index's (the first time)."""
         if not self._dim_checked:
             self.index.check_model(self.embedder.name, vectors.shape[1])
             self._dim_checked = True
