@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 
 from checker.cli.common import _progress_bar
-from checker.config import DEFAULT_MODEL, Settings
+from checker.config import DEFAULT_MODEL, PROJECT_ROOT, Settings
 from checker.errors import InputError
+
+TRANSCRIPTS_2B = (PROJECT_ROOT.parent / "shared" / "data" / "checkthat2021_task2b_en_debate_claim_retrieval"
+                  / "transcripts_train_dev")
 
 
 def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,6 +32,11 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
         from checker.claims.focus import standalone
 
         data = type(data)(data.folder, {q: standalone(t) or t for q, t in data.queries.items()}, data.qrels)
+    if args.context:
+        from checker.evaluate.data import with_context
+
+        transcripts = Path(args.transcripts) if args.transcripts else TRANSCRIPTS_2B
+        data = with_context(data, transcripts, args.context)
     embedder = get_embedder(settings.model)
     index_dir = cached_index(folder / "corpus.jsonl", embedder=embedder, cache_root=settings.cache,
                              progress=_progress_bar("indexing the corpus"))
@@ -140,6 +148,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--dense-weight", type=float, help="weight of the dense score in weighted fusion")
     e.add_argument("--decontextualise", action="store_true",
                    help="search with standalone wordings (reporting frames dropped)")
+    e.add_argument("--context", type=int, default=0, metavar="N",
+                   help="debate queries (CheckThat! 2B): prepend the N transcript lines before each sentence")
+    e.add_argument("--transcripts", metavar="DIR", help="with --context: the debates' TSV transcripts (default: "
+                   "../shared/data/checkthat2021_task2b_en_debate_claim_retrieval/transcripts_train_dev)")
     e.add_argument("--no-reader", action="store_true", help="fused ranking only, without the reader (baseline)")
     e.add_argument("--order", choices=["fused", "relevance"], default="fused",
                    help="with the reader: keep the fused order (as the product does) or re-rank by relevance")

@@ -85,7 +85,8 @@ def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
         variants = ["plain"] if args.no_synthetic else (["synthetic"] if args.cv_synthetic_only
                                                          else ["synthetic", "plain"])
         result = cross_validate(beir_root=beir, stance_path=stance, corpus_dir=corpus, cfg=cfg,
-                                cache=settings.cache, log=_stderr, variants=variants)
+                                cache=settings.cache, log=_stderr, variants=variants,
+                                oof_path=Path(args.cv_out) if args.cv_out else None)
         for name, m in result.items():
             per = m["per_class"]
             print(f"{name:<10} n {m['n']} accuracy {m['accuracy']:.3f} macro-F1 {m['macro_f1']:.3f} "
@@ -102,6 +103,7 @@ def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
                                     max_queries=args.max_queries)
         meta = calibrate(out, cal, model_name=settings.model, log=_stderr)
         print(f"calibrated {out}: floor {meta['floor']:.2f}, calibration AUC {meta['report']['calibration_auc']}")
+        _combiner(args, out, stance)
         return 0
     meta = train_reader(beir_root=beir, stance_path=stance, corpus_dir=corpus, cfg=cfg, cache=settings.cache,
                         out=out, log=_stderr, use_synthetic=not args.no_synthetic, max_queries=args.max_queries,
@@ -109,9 +111,19 @@ def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
     rep = meta["report"]
     print(f"saved {out}: floor {meta['floor']:.2f}, calibration AUC {rep['calibration_auc']}, "
           f"{rep['seconds']:.0f} s")
+    _combiner(args, out, stance)
     if args.json:
         print(json.dumps(meta))
     return 0
+
+
+def _combiner(args: argparse.Namespace, out: Path, stance: Path) -> None:
+    if args.combiner_from:
+        from checker.training.stance_combiner import attach_combiner
+
+        entry = attach_combiner(out, Path(args.combiner_from), stance)
+        print(f"stance combiner (reader logits + rule checks) fitted on {entry['rows']} out-of-fold rows, "
+              f"stored in {out / 'reader.json'}")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -142,6 +154,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--calibrate-only", action="store_true",
                    help="refit the relevance calibration and floor of the weights in --out, without training")
     r.add_argument("--cv", action="store_true", help="5-fold grouped cross-validation of stance; saves nothing")
+    r.add_argument("--combiner-from", metavar="FILE", help="fit the stance combiner (reader logits + rule "
+                   "checks) on the out-of-fold logits a `--cv --cv-out FILE` run wrote, and store it with the weights")
+    r.add_argument("--cv-out", metavar="FILE", help="with --cv: write each row's out-of-fold stance logits (JSONL)")
     r.add_argument("--cv-synthetic-only", action="store_true", help="with --cv: only the variant with synthetic pairs")
     r.add_argument("--epochs", type=int, help="passes over the training pairs")
     r.add_argument("--split", type=int, help="frozen bottom layers (the adapter trains the ones above)")

@@ -101,3 +101,30 @@ def load_stance(path: Path) -> list[StanceRow]:
     if not rows:
         raise InputError(f"{path}: no rows")
     return rows
+
+
+def with_context(data: BeirData, transcripts: Path, lines: int) -> BeirData:
+    """The queries of a debate dataset (ids `<debate>_<line>`, as CheckThat! 2021 2B has them),
+    each preceded by the `lines` transcript lines before it in `transcripts/<debate>.tsv`
+    (tab-separated line number, speaker, text), as a reader of the debate would have them."""
+    if lines <= 0:
+        return data
+    cache: dict[str, dict[int, str]] = {}
+    out: dict[str, str] = {}
+    for qid, text in data.queries.items():
+        debate, _, number = qid.rpartition("_")
+        path = Path(transcripts) / f"{debate}.tsv"
+        if not debate or not number.isdigit() or not path.is_file():
+            raise InputError(f"query {qid!r}: no transcript line {number!r} in {path}")
+        if debate not in cache:
+            rows: dict[int, str] = {}
+            with path.open(encoding="utf-8") as fh:
+                for row in fh:
+                    parts = row.rstrip("\n").split("\t")
+                    if len(parts) >= 3 and parts[0].strip().isdigit():
+                        rows[int(parts[0])] = parts[2].strip()
+            cache[debate] = rows
+        line = int(number)
+        before = [cache[debate].get(i, "") for i in range(line - lines, line)]
+        out[qid] = " ".join([*(b for b in before if b), text])
+    return BeirData(data.folder, out, data.qrels)

@@ -12,7 +12,9 @@ trained parts ship in `checker/models/reader/` as small plain files:
   relevance floor, and the figures measured when it was trained. Relevance is
   sigmoid(a * relevance logit + w * cosine + b), where cosine is the retriever's dense
   similarity of claim and passage (`dense` in `score`): the logistic fit on held-out
-  calibration pairs decides how much each signal counts.
+  calibration pairs decides how much each signal counts. With a "combiner" entry, the stance
+  comes from a logistic layer over the stance logits and the rule checks
+  (`checker/evidence/stance_rules.py`) instead of the stance head alone.
 
 `python -m checker train reader` reproduces them. torch and transformers load on first use.
 """
@@ -32,6 +34,7 @@ import numpy as np
 
 from checker.config import PROJECT_ROOT
 from checker.errors import ModelError
+from checker.evidence.stance_rules import Combiner, features
 
 LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
 DEFAULT_DIR = PROJECT_ROOT / "checker" / "models" / "reader"
@@ -171,6 +174,7 @@ class Reader:
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(f"reader settings damaged: {folder / META} ({exc})") from exc
         self.meta = meta
+        self.combiner = Combiner(meta["combiner"]) if meta.get("combiner") else None
         import torch
 
         self.tokenizer, self.model = load_base()
@@ -209,6 +213,8 @@ class Reader:
         a, b = self.platt
         cos = np.zeros(len(claims)) if dense is None else np.asarray(dense, dtype=np.float64)
         relevance = 1.0 / (1.0 + np.exp(-(a * rel.astype(np.float64) + self.dense_weight * cos + b)))
+        if self.combiner is not None:  # the rule checks as features beside the stance logits
+            return ReaderScores(relevance, self.combiner.probabilities(features(claims, passages, stance)))
         z = stance.astype(np.float64) - stance.max(axis=1, keepdims=True)
         probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
         return ReaderScores(relevance, probs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import time
 from collections.abc import Sequence
@@ -172,8 +173,12 @@ def rules_stance(claim: str, evidence: str) -> str:
 
 def cross_validate(*, beir_root: Path, stance_path: Path, corpus_dir: Path | None, cfg: TrainConfig,
                    cache: Path, log: Log, variants: Sequence[str] = ("synthetic", "plain"),
-                   k: int = 5) -> dict[str, Any]:
-    """Grouped k-fold CV of stance on `stance_path`: each variant's pooled predictions scored once."""
+                   k: int = 5, oof_path: Path | None = None) -> dict[str, Any]:
+    """Grouped k-fold CV of stance on `stance_path`: each variant's pooled predictions scored once.
+
+    With `oof_path`, every row's out-of-fold stance logits are written there as JSONL
+    ({variant, row, group, fold, label, logits}), for studying combinations without retraining.
+    """
     import torch
 
     from checker.evaluate.metrics import stance_scores
@@ -190,6 +195,7 @@ def cross_validate(*, beir_root: Path, stance_path: Path, corpus_dir: Path | Non
     gold = [LABELS[e.stance] for e in stance]
     out: dict[str, Any] = {"rules": stance_scores([rules_stance(e.claim, e.passage) for e in stance], gold)}
     log(f"rules-only baseline: macro-F1 {out['rules']['macro_f1']:.3f}")
+    oof: list[dict[str, Any]] = []
     for variant in variants:
         predicted = [""] * len(stance)
         for fold in range(k):
@@ -203,9 +209,38 @@ def cross_validate(*, beir_root: Path, stance_path: Path, corpus_dir: Path | Non
             _, logits = predict(model, heads, [stance[i] for i in test], cfg.split)
             for i, row in zip(test, logits, strict=True):
                 predicted[i] = LABELS[max(range(3), key=lambda j: row[j])]
+                oof.append({"variant": variant, "row": i, "group": stance[i].group, "fold": fold,
+                            "label": gold[i], "logits": [round(float(x), 5) for x in row]})
             part = stance_scores([predicted[i] for i in test], [gold[i] for i in test])
             log(f"{variant} fold {fold + 1}/{k}: macro-F1 {part['macro_f1']:.3f}, "
                 f"REFUTES F1 {part['per_class']['REFUTES']['f1']:.3f}")
         out[variant] = stance_scores(predicted, gold)
         log(f"{variant}: macro-F1 {out[variant]['macro_f1']:.3f}")
+    if oof_path is not None:
+        Path(oof_path).write_text("".join(json.dumps(r) + "\n" for r in oof), encoding="utf-8")
+    out.update(_combined(stance, oof, gold, log))
+    return out
+
+
+def _combined(stance: Sequence[Example], oof: Sequence[dict[str, Any]], gold: Sequence[str],
+              log: Log) -> dict[str, Any]:
+    """The stance combiner over each variant's out-of-fold logits (and over the rule features
+    alone), measured by the same folds."""
+    import numpy as np
+
+    from checker.evaluate.metrics import stance_scores
+    from checker.evidence.stance_rules import features
+    from checker.training.stance_combiner import cv_combiner
+
+    out: dict[str, Any] = {}
+    for variant in dict.fromkeys(r["variant"] for r in oof):
+        recs = sorted((r for r in oof if r["variant"] == variant), key=lambda r: r["row"])
+        x = features([e.claim for e in stance], [e.passage for e in stance],
+                     np.array([r["logits"] for r in recs], dtype=np.float64))
+        y = np.array([LABELS.index(g) for g in gold])
+        folds = np.array([r["fold"] for r in recs])
+        out[f"{variant}+rules"] = stance_scores(cv_combiner(x, y, folds), gold)
+        log(f"{variant}+rules: macro-F1 {out[f'{variant}+rules']['macro_f1']:.3f}")
+        if "rules-lr" not in out:
+            out["rules-lr"] = stance_scores(cv_combiner(x, y, folds, columns=range(3, x.shape[1])), gold)
     return out
