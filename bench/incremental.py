@@ -29,7 +29,7 @@ from common import ROOT, record
 from checker.config import DEFAULT_MODEL, load_settings
 from checker.evaluate.retrieval import cached_index
 from checker.evidence.corpus import load_corpus, split_passages
-from checker.evidence.index import build_index
+from checker.evidence.index import build_index, load_index
 from checker.text.embed import Embedder, get_embedder
 from checker.types import Document
 
@@ -65,20 +65,23 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.known: dict[str, np.ndarray] = {}
-        for folder in folders:
-            vectors = np.load(folder / "vectors.npy")
-            with (folder / "passages.jsonl").open(encoding="utf-8") as fh:
-                for line, vec in zip(fh, vectors, strict=True):
-                    self.known[json.loads(line)["hash"]] = vec
+        for folder in folders:  # any index format: read through load_index
+            index = load_index(folder)
+            for passage, vec in zip(index.passages, np.asarray(index.vectors), strict=True):
+                self.known[self.key(passage.embedding_text())] = vec
+
+    @staticmethod
+    def key(text: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
     def dim(self) -> int:
         return self.inner.dim
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32, progress=None) -> np.ndarray:
-        import hashlib
-
-        keys = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
+        keys = [self.key(t) for t in texts]
         todo = {k: t for t, k in zip(texts, keys, strict=True) if k not in self.known}
         if todo:
             for k, vec in zip(todo, self.inner.encode(list(todo.values()), batch_size=batch_size), strict=True):

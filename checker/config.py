@@ -57,6 +57,7 @@ class Settings:
     max_sentences: int = 2_000  # sentences scored per text at most; beyond it the notes say what was left out
     max_article_chars: int = 10_000_000
     batch_size: int = 32
+    max_shards: int = 8  # an index rebuild that would leave more shards compacts them into one
     rrf_k: int = 60
     candidates: int = 50
     fusion: str = "weighted"

@@ -125,7 +125,7 @@ def test_index_folder_deleted_midway(tmp_path: Path, tiny_docs, hash_embedder, m
     from checker.evidence.index import build_index
 
     build_index(tiny_docs, hash_embedder, tmp_path / "index")
-    (tmp_path / "index" / "passages.jsonl").unlink()
+    (tmp_path / "index" / "shards" / "00000" / "passages.jsonl").unlink()
     code, _, err = run_main(["search", "troops"], b"", tmp_path, monkeypatch, capsys)
     assert code == 2 and "incomplete or damaged" in err and "python -m checker index" in err
 
@@ -212,13 +212,14 @@ def _manifest_array(folder: Path) -> None:
 
 
 def _extra_passage_line(folder: Path) -> None:
-    with (folder / "passages.jsonl").open("a", encoding="utf-8") as fh:
+    with (folder / "shards" / "00000" / "passages.jsonl").open("a", encoding="utf-8") as fh:
         fh.write("[]\n")
 
 
 def _truncated_vectors(folder: Path) -> None:
-    data = (folder / "vectors.npy").read_bytes()
-    (folder / "vectors.npy").write_bytes(data[: len(data) - 100])
+    path = folder / "shards" / "00000" / "vectors.npy"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 100])
 
 
 @pytest.mark.parametrize(("damage", "said"), [(_manifest_array, "not an object"),

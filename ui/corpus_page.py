@@ -28,7 +28,7 @@ def _update_index() -> None:
             bar.progress(done / max(total, 1), text=f"Embedding new passages: {done} of {total}")
 
         report = build_index(loaded.documents, get_embedder(cfg.model), cfg.index,
-                             batch_size=cfg.batch_size, progress=progress)
+                             batch_size=cfg.batch_size, progress=progress, max_shards=cfg.max_shards)
     except CheckerError as exc:
         bar.empty()
         st.error(escape_markdown(str(exc)))

@@ -32,7 +32,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
         embedder = RayEmbedder(settings.model, address=args.ray_address, workers=args.ray_workers)  # type: ignore[assignment]
     report = build_index(loaded.documents, embedder, settings.index,
-                         batch_size=settings.batch_size, force=args.force,
+                         batch_size=settings.batch_size, force=args.force, max_shards=settings.max_shards,
                          progress=_progress_bar("embedding passages"))
     if report.up_to_date:
         print(f"index at {report.folder} is up to date: {report.documents} documents, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,8 @@ def choose_index_type(n: int, index_type: str | None = None) -> IndexSpec:
     return IndexSpec("ivf_sq8", nlist=nlist, nprobe=nprobe, rerank=RERANK)
 
 
-def build_dense(vectors: np.ndarray, spec: IndexSpec) -> Any:
-    """The FAISS index `spec` describes, over `vectors` (L2-normalised float32 rows)."""
+def train_dense(vectors: np.ndarray, spec: IndexSpec) -> Any:
+    """The empty FAISS index `spec` describes, trained (IVF) on a sample of `vectors`."""
     import faiss
 
     dim = vectors.shape[1]
@@ -80,6 +81,12 @@ def build_dense(vectors: np.ndarray, spec: IndexSpec) -> Any:
         size = min(len(vectors), spec.nlist * TRAIN_PER_LIST)
         sample = np.sort(np.random.default_rng(0).choice(len(vectors), size, replace=False))
         dense.train(np.ascontiguousarray(vectors[sample]))
+    return dense
+
+
+def build_dense(vectors: np.ndarray, spec: IndexSpec) -> Any:
+    """The FAISS index `spec` describes, over `vectors` (L2-normalised float32 rows)."""
+    dense = train_dense(vectors, spec)
     if len(vectors):
         dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
     set_search_params(dense, spec)
@@ -159,6 +166,54 @@ class VectorFile:
             os.close(fd)
 
 
+class ShardedVectors:
+    """Several vector files (or arrays) as one matrix: each part's kept rows, one part after another.
+
+    An index made of shards reads its exact vectors through this; rows are fetched from each
+    part as that part fetches them (a `VectorFile` reads them from disk when asked).
+    """
+
+    def __init__(self, parts: Sequence[Any], kept: Sequence[np.ndarray | None], dim: int) -> None:
+        self.parts = list(parts)
+        self.kept = list(kept)  # per part: the rows of it that count, in order; None: all of them
+        sizes = [len(p) if k is None else len(k) for p, k in zip(self.parts, self.kept, strict=True)]
+        self.starts = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=self.starts[1:])
+        self.shape: tuple[int, int] = (int(self.starts[-1]), dim)
+        self.dtype = np.dtype(np.float32)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        """Rows by index, slice or sequence of indices (negative ones count from the end)."""
+        if isinstance(key, int | np.integer):
+            return self._rows(np.array([key]))[0]
+        if isinstance(key, slice):
+            return self._rows(np.arange(len(self))[key])
+        return self._rows(np.asarray(key, dtype=np.int64).reshape(-1))
+
+    def _rows(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.where(rows < 0, rows + len(self), rows)
+        if rows.size and (rows.min() < 0 or rows.max() >= len(self)):
+            raise IndexError(f"row out of range for {len(self)} vectors")
+        out = np.empty((len(rows), self.shape[1]), dtype=np.float32)
+        part_of = np.searchsorted(self.starts, rows, side="right") - 1
+        for part in np.unique(part_of).tolist():
+            at = np.flatnonzero(part_of == part)
+            local = rows[at] - self.starts[part]
+            kept = self.kept[part]
+            out[at] = self.parts[part][local if kept is None else kept[local]]
+        return out
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = np.empty(self.shape, dtype=np.float32)
+        for part, kept, start, stop in zip(self.parts, self.kept, self.starts[:-1], self.starts[1:], strict=True):
+            whole = np.asarray(part, dtype=np.float32)
+            out[start:stop] = whole if kept is None else whole[kept]
+        return out if dtype is None else out.astype(dtype)
+
+
 def _faiss_search(dense: Any, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """`dense.search`; a single query runs on one thread. FAISS's threads cost it more than they
     bring (exact search over 50k vectors: 3.7 ms on one thread, 8-24 ms on two when the machine
@@ -175,17 +230,22 @@ def _faiss_search(dense: Any, queries: np.ndarray, k: int) -> tuple[np.ndarray, 
         faiss.omp_set_num_threads(threads)
 
 
-def search_vectors(dense: Any, vectors: np.ndarray | VectorFile, spec: IndexSpec, queries: np.ndarray,
-                   k: int) -> tuple[np.ndarray, np.ndarray]:
+def search_vectors(dense: Any, vectors: np.ndarray | VectorFile | ShardedVectors, spec: IndexSpec,
+                   queries: np.ndarray, k: int, ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Top-k (scores, rows) per query; rows are -1 where fewer than k were found.
 
     With `spec.rerank`, the index proposes max(k, rerank) candidates whose exact cosine, from
-    `vectors`, decides the order: 8-bit codes alone blur near ties.
+    `vectors`, decides the order: 8-bit codes alone blur near ties. `ids`, when given, maps the
+    ids FAISS holds to rows of `vectors` (an index of shards with removed rows numbers its
+    entries by their place in the shards' files).
     """
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     if not spec.rerank:
-        return _faiss_search(dense, queries, k)
+        scores, found = _faiss_search(dense, queries, k)
+        return scores, found if ids is None else np.where(found >= 0, ids[np.maximum(found, 0)], -1)
     _, candidates = _faiss_search(dense, queries, max(k, spec.rerank))
+    if ids is not None:
+        candidates = np.where(candidates >= 0, ids[np.maximum(candidates, 0)], -1)
     scores = np.full((len(queries), k), -np.finfo(np.float32).max, dtype=np.float32)
     rows = np.full((len(queries), k), -1, dtype=np.int64)
     for i, found in enumerate(candidates):

@@ -110,6 +110,29 @@ class TermCounts:
                       np.concatenate([self.ids, other.ids]), np.concatenate([self.tf, other.tf]),
                       np.concatenate([self.length, other.length]))
 
+    @classmethod
+    def join(cls, parts: Sequence[TermCounts]) -> TermCounts:
+        """The rows of `parts` one after another; each part's term ids are renumbered into one
+        vocabulary (the first part's terms first, then each later part's new ones)."""
+        if len(parts) == 1:
+            return parts[0]
+        ids_of: dict[str, int] = {}
+        ptrs, ids, tfs, lengths = [np.zeros(1, np.int64)], [], [], []
+        offset = 0
+        for part in parts:
+            remap = np.fromiter((ids_of.setdefault(t, len(ids_of)) for t in part.vocab), dtype=np.int32,
+                                count=len(part.vocab))
+            ids.append(remap[part.ids])
+            tfs.append(part.tf)
+            lengths.append(part.length)
+            ptrs.append(part.ptr[1:] + offset)
+            offset += int(part.ptr[-1])
+        if not parts:
+            return cls.empty()
+        return cls(list(ids_of), np.concatenate(ptrs), np.concatenate(ids).astype(np.int32, copy=False),
+                   np.concatenate(tfs).astype(np.int32, copy=False),
+                   np.concatenate(lengths).astype(np.int32, copy=False))
+
     def take(self, rows: np.ndarray) -> TermCounts:
         """The given rows, in that order, without the terms none of them uses."""
         sizes = self.ptr[rows + 1] - self.ptr[rows]

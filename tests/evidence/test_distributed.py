@@ -107,7 +107,7 @@ def _assert_same_index(ray_folder: Path, local_folder: Path) -> None:
     for key in set(ray_manifest) | set(local_manifest):
         if key not in ("created", "versions"):
             assert ray_manifest.get(key) == local_manifest.get(key), key
-    a, b = np.load(ray_folder / "vectors.npy"), np.load(local_folder / "vectors.npy")
+    a, b = np.asarray(ray_index.vectors), np.asarray(local_index.vectors)
     assert a.shape == b.shape and float(np.abs(a - b).max()) <= 1e-5
 
 

@@ -15,15 +15,18 @@ from tests.conftest import HashEmbedder
 
 
 def test_build_then_load(tmp_path: Path, tiny_docs, hash_embedder) -> None:
-    """The folder holds a manifest, FAISS, vectors, passages and BM25, and loads back."""
+    """The folder holds a manifest and one shard of vectors, passages and term counts, and loads back."""
     report = build_index(tiny_docs, hash_embedder, tmp_path / "idx")
     assert report.passages == 3 and report.embedded == 3
-    names = {p.name for p in (tmp_path / "idx").iterdir()}
-    assert {"manifest.json", "dense.faiss", "vectors.npy", "passages.jsonl", "bm25"} <= names
+    assert {p.name for p in (tmp_path / "idx").iterdir()} == {"manifest.json", "shards"}
+    names = {p.name for p in (tmp_path / "idx" / "shards" / "00000").iterdir()}
+    assert names == {"vectors.npy", "passages.jsonl", "rows.npz", "terms.npz", "vocab.json"}
     manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
     assert manifest["model"] == hash_embedder.name and manifest["dim"] == 64
     assert manifest["passages"] == 3 and len(manifest["corpus_hash"]) == 64
     assert "faiss-cpu" in manifest["versions"] and manifest["created"]
+    assert manifest["format_version"] == 2
+    assert manifest["shards"] == [{"name": "00000", "passages": 3, "rows": 3, "documents": 3, "deleted": []}]
     index = load_index(tmp_path / "idx", model=hash_embedder.name)
     assert len(index) == 3 and index.passages[0].doc_id == "troops"
     assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-5)
@@ -53,7 +56,7 @@ def test_same_name_other_dimension_is_refused(tmp_path: Path, tiny_docs) -> None
 
 def test_damaged_index_is_reported(tmp_path: Path, tiny_docs, hash_embedder) -> None:
     build_index(tiny_docs, hash_embedder, tmp_path / "idx")
-    (tmp_path / "idx" / "dense.faiss").write_bytes(b"garbage")
+    (tmp_path / "idx" / "shards" / "00000" / "terms.npz").write_bytes(b"garbage")
     with pytest.raises(IndexMismatchError, match="damaged"):
         load_index(tmp_path / "idx")
 

@@ -21,6 +21,7 @@ from checker.evidence.retrieve import Retriever
 from checker.text.embed import normalise
 from checker.types import Document
 from tests.conftest import HashEmbedder
+from tests.evidence.formats import write_flat_index
 
 # -- the index type for the size -----------------------------------------------------------------
 
@@ -162,14 +163,15 @@ def make_docs(n: int, seed: int = 0) -> list[Document]:
 
 
 def same_index(a: Path, b: Path) -> None:
-    """Two index folders hold the same passages, vectors and BM25 scores."""
-    assert (a / "passages.jsonl").read_bytes() == (b / "passages.jsonl").read_bytes()
+    """Two index folders hold the same passages, vectors and BM25 scores (rows in any order:
+    a rebuild appends new and edited documents, a fresh build keeps the corpus order)."""
     ia, ib = load_index(a), load_index(b)
-    assert np.array_equal(np.asarray(ia.vectors), np.asarray(ib.vectors))
+    ids_a, ids_b = ([p.passage_id for p in i.passages] for i in (ia, ib))
+    order_a, order_b = np.argsort(ids_a, kind="stable"), np.argsort(ids_b, kind="stable")
+    assert [ia.passages[i] for i in order_a] == [ib.passages[i] for i in order_b]
+    assert np.array_equal(np.asarray(ia.vectors)[order_a], np.asarray(ib.vectors)[order_b])
     for query in ("troops at the border", "gas pipeline sanctions vote", "nothing matches zzz"):
-        assert np.array_equal(ia.lexical.scores(query), ib.lexical.scores(query))
-    rows_a, rows_b = (json.loads((f / "rows.json").read_text()) for f in (a, b))
-    assert rows_a["passages"] == rows_b["passages"] and rows_a["documents"] == rows_b["documents"]
+        assert np.array_equal(ia.lexical.scores(query)[order_a], ib.lexical.scores(query)[order_b])
 
 
 def test_adding_a_document_embeds_only_that_document(tmp_path: Path) -> None:
@@ -204,18 +206,32 @@ def test_edits_and_removals(tmp_path: Path) -> None:
     assert not any(p.doc_id == docs[40].doc_id for p in load_index(tmp_path / "idx").passages)
 
 
+def test_a_flat_index_of_format_1_loads_and_is_rebuilt_reusing_its_rows(tmp_path: Path) -> None:
+    """Indexes written before shards: they load as they are, and a rebuild takes their rows over."""
+    docs = make_docs(60)
+    write_flat_index(docs, HashEmbedder(), tmp_path / "idx")
+    build_index(docs, HashEmbedder(), tmp_path / "scratch")
+    same_index(tmp_path / "idx", tmp_path / "scratch")
+    new = make_docs(1, seed=2)[0]
+    embedder = HashEmbedder()
+    report = build_index([*docs, new], embedder, tmp_path / "idx")
+    assert embedder.calls == [p.embedding_text() for p in ix.split_passages(new)]
+    assert report.reused == load_index(tmp_path / "scratch").manifest.passages
+    assert json.loads((tmp_path / "idx" / "manifest.json").read_text())["format_version"] == 2
+    build_index([*docs, new], HashEmbedder(), tmp_path / "scratch")
+    same_index(tmp_path / "idx", tmp_path / "scratch")
+
+
 def test_an_index_without_rows_file_still_reuses_embeddings(tmp_path: Path) -> None:
     """Indexes built before rows.json and terms.npz: embeddings reused by passage hash."""
     docs = make_docs(60)
-    embedder = HashEmbedder()
-    build_index(docs, embedder, tmp_path / "idx")
+    write_flat_index(docs, HashEmbedder(), tmp_path / "idx")
     (tmp_path / "idx" / "rows.json").unlink()
     (tmp_path / "idx" / "terms.npz").unlink()
     new = make_docs(1, seed=2)[0]
-    embedder.calls.clear()
+    embedder = HashEmbedder()
     build_index([*docs, new], embedder, tmp_path / "idx")
     assert len(embedder.calls) == len(ix.split_passages(new))
-    assert (tmp_path / "idx" / "rows.json").exists()
     build_index([*docs, new], HashEmbedder(), tmp_path / "scratch")
     same_index(tmp_path / "idx", tmp_path / "scratch")
 
