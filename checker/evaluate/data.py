@@ -111,9 +111,10 @@ def with_context(data: BeirData, transcripts: Path, lines: int) -> BeirData:
         return data
     cache: dict[str, dict[int, str]] = {}
     out: dict[str, str] = {}
+    files = {p.stem.lower(): p for p in Path(transcripts).glob("*.tsv")}  # ids and file names differ in case
     for qid, text in data.queries.items():
         debate, _, number = qid.rpartition("_")
-        path = Path(transcripts) / f"{debate}.tsv"
+        path = files.get(debate.lower()) or _same_date(files, debate) or Path(transcripts) / f"{debate}.tsv"
         if not debate or not number.isdigit() or not path.is_file():
             raise InputError(f"query {qid!r}: no transcript line {number!r} in {path}")
         if debate not in cache:
@@ -128,3 +129,11 @@ def with_context(data: BeirData, transcripts: Path, lines: int) -> BeirData:
         before = [cache[debate].get(i, "") for i in range(line - lines, line)]
         out[qid] = " ".join([*(b for b in before if b), text])
     return BeirData(data.folder, out, data.qrels)
+
+
+def _same_date(files: dict[str, Path], debate: str) -> Path | None:
+    """The one transcript whose name starts with the same date as `debate` (ids carry typos
+    such as "milwuakee"), or None."""
+    date = debate.split("_", 1)[0]
+    found = [p for stem, p in files.items() if stem.split("_", 1)[0] == date]
+    return found[0] if len(found) == 1 and date.isdigit() else None

@@ -37,14 +37,14 @@ DATASETS = ("scifact", "checkthat2021-2a", "checkthat2021-2b")
 
 @dataclass
 class TrainConfig:
-    split: int = 5  # frozen bottom layers
+    split: int = 3  # frozen bottom layers
     lora_r: int = 8
     lora_alpha: int = 16
     max_length: int = 128
-    epochs: int = 2
+    epochs: int = 6
     batch_size: int = 32
     lr: float = 1e-3
-    synthetic_per_label: int = 200
+    synthetic_per_label: int = 400
     negatives: int = 2
     seed: int = 0
 

@@ -18,11 +18,11 @@ def _debate(tmp_path: Path) -> Path:
 
 
 def test_queries_gain_the_lines_before_them(tmp_path: Path) -> None:
-    data = BeirData(tmp_path, {"2016_town_hall_0003": "We lost 60,000 factories.",
+    data = BeirData(tmp_path, {"2016_Town_Hall_0003": "We lost 60,000 factories.",
                                "2016_town_hall_0001": "Let us talk about jobs."}, {})
     assert with_context(data, _debate(tmp_path), 0) is data
     two = with_context(data, _debate(tmp_path), 2)
-    assert two.queries == {"2016_town_hall_0003": "Let us talk about jobs. Manufacturing moved abroad. "
+    assert two.queries == {"2016_Town_Hall_0003": "Let us talk about jobs. Manufacturing moved abroad. "
                                                   "We lost 60,000 factories.",
                            "2016_town_hall_0001": "Let us talk about jobs."}  # nothing before line 1
 
