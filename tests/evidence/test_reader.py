@@ -80,3 +80,23 @@ def test_shipped_files_are_small_and_not_pickles() -> None:
     files = sorted(DEFAULT_DIR.iterdir())
     assert {f.suffix for f in files} <= {".json", ".safetensors"}
     assert all(f.stat().st_size <= 5_000_000 for f in files)
+
+
+def test_shipped_stance_uses_the_rule_checks() -> None:
+    """The shipped reader carries its stance combiner, and it reads the checks: the same logits
+    with a differing number lean further towards REFUTES than with an agreeing one."""
+    from checker.evidence.stance_rules import FEATURES
+
+    reader = get_reader()
+    assert reader.combiner is not None
+    x = np.zeros((2, len(FEATURES)))
+    x[0, FEATURES.index("number_agrees")] = 1.0
+    x[1, FEATURES.index("number_differs")] = 1.0
+    probs = reader.combiner.probabilities(x)
+    assert probs[1, LABELS.index("REFUTES")] > probs[0, LABELS.index("REFUTES")]
+
+
+def test_a_different_number_is_read_as_refuting() -> None:
+    """100,000 troops against a passage saying 30,000: REFUTES; the same figure: not REFUTES."""
+    scores = get_reader().score([CLAIM] * 2, PASSAGES[:2])
+    assert scores.label(1) == "REFUTES" and scores.label(0) != "REFUTES"
