@@ -54,7 +54,7 @@ class Date:
             else:
                 shown = f"{self.lo.isoformat()} to {self.hi.isoformat()}"
         elif self.month is not None:
-            shown = dt.date(2000, self.month, self.day or 1).strftime("%B")
+            shown = dt.date(2000, self.month, 1).strftime("%B")  # the day may not exist ("February 30")
             shown = f"{self.day} {shown}" if self.day else shown
         else:
             shown = "?"

@@ -107,3 +107,12 @@ def test_may_the_verb_and_counts_are_not_dates() -> None:
     """"may" is a verb unless it follows a preposition, and "2000 employees" is a count."""
     assert dates_in(Text("Officials May resign, and 2000 employees may leave.", None)) == []
     assert [d.month for d in dates_in(Text("The vote is in May.", None))] == [5]
+
+
+def test_a_day_the_month_lacks_is_compared_not_a_crash() -> None:
+    """"February 30" (a typo in a CheckThat! 2A passage) used to raise ValueError when the
+    date's label was written, which stopped the reader's stance for the whole check."""
+    from checker.compare import compare
+
+    (check,) = [c for c in compare("The law passed on February 30.", "The law passed on March 3.") if c.kind == "date"]
+    assert check.status == "differs" and "30 February" in check.detail
