@@ -73,14 +73,14 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 
 def as_year(tok: str) -> int | None:
-    if len(tok) == 4 and tok.isdigit() and 1500 <= int(tok) <= 2099:
+    if len(tok) == 4 and tok.isdecimal() and 1500 <= int(tok) <= 2099:
         return int(tok)
     return None
 
 
 def _day(tok: str) -> int | None:
     m = _ORDINAL_DAY.match(tok)
-    value = int(m.group(1)) if m else int(tok) if tok.isdigit() and len(tok) <= 2 else None
+    value = int(m.group(1)) if m else int(tok) if tok.isdecimal() and len(tok) <= 2 else None
     return value if value is not None and 1 <= value <= 31 else None
 
 
@@ -90,7 +90,7 @@ def _month(t: Text, i: int) -> int | None:
     if not w or not w[0].isupper():
         return None
     m = MONTHS.get(w.lower())
-    if m == 5 and w == "May" and t.low(i - 1) not in _MONTH_PREPOSITIONS and not t.tok(i + 1).isdigit():
+    if m == 5 and w == "May" and t.low(i - 1) not in _MONTH_PREPOSITIONS and not t.tok(i + 1).isdecimal():
         return None
     if m and len(w) <= 4 and w.lower() not in ("may", "june", "july") and t.tok(i + 1) == ".":
         return m  # "Jan."
@@ -148,7 +148,7 @@ def _date_at(t: Text, i: int, ref: dt.date | None) -> tuple[int, dict[str, Any]]
     unresolved_event = {"lo": None, "hi": None, "unresolved": "relative to an event", "relative": True}
     no_ref = {"lo": None, "hi": None, "unresolved": "no article date", "relative": True}
     # "two days after", "the same day", "that morning", "the day before": relative to an event
-    if (low.isdigit() or low in SMALL or low in ("several", "few")) and nxt in _PERIODS and nxt2 in _RELATIVE_TO_EVENT:
+    if (low.isdecimal() or low in SMALL or low in ("several", "few")) and nxt in _PERIODS and nxt2 in _RELATIVE_TO_EVENT:
         return i + 3, unresolved_event
     if low in ("the", "that") and nxt in ("same", "previous", "following", "next") and (
             nxt2 in _PARTS_OF_DAY or nxt2 in ("day", "week", "month", "year")):
@@ -164,10 +164,10 @@ def _date_at(t: Text, i: int, ref: dt.date | None) -> tuple[int, dict[str, Any]]
     y = as_year(w)
     if y and t.tok(i + 1) == "-" and t.tok(i + 3) == "-" and t.tight(i + 1) and t.tight(i + 4):
         mo, d = t.tok(i + 2), t.tok(i + 4)
-        if mo.isdigit() and d.isdigit() and 1 <= int(mo) <= 12:
+        if mo.isdecimal() and d.isdecimal() and 1 <= int(mo) <= 12:
             return i + 5, _whole(y, int(mo), int(d))
-    if w.isdigit() and len(w) <= 2 and t.tok(i + 1) == "/" and t.tok(i + 3) == "/" and t.tight(i + 1) and t.tight(
-            i + 4) and t.tok(i + 2).isdigit() and t.tok(i + 4).isdigit():
+    if w.isdecimal() and len(w) <= 2 and t.tok(i + 1) == "/" and t.tok(i + 3) == "/" and t.tight(i + 1) and t.tight(
+            i + 4) and t.tok(i + 2).isdecimal() and t.tok(i + 4).isdecimal():
         return i + 5, _numeric_date(int(w), int(t.tok(i + 2)), t.tok(i + 4))
     m = _DOTTED_DATE.match(w)
     if m:
@@ -192,7 +192,7 @@ def _date_at(t: Text, i: int, ref: dt.date | None) -> tuple[int, dict[str, Any]]
         end = k + 2 if t.tok(k + 1) == "." else k + 1
         day = _day(t.tok(end))
         after_day = t.tok(end + 1)
-        if day is not None and after_day != ":" and (not after_day[:1].isdigit() or as_year(after_day)):
+        if day is not None and after_day != ":" and (not after_day[:1].isdecimal() or as_year(after_day)):
             year_at = end + 2 if t.tok(end + 1) == "," else end + 1
             year = as_year(t.tok(year_at))
             if year:
@@ -215,7 +215,7 @@ def _date_at(t: Text, i: int, ref: dt.date | None) -> tuple[int, dict[str, Any]]
             return i + 3, {"lo": dt.date(y, 1, 1), "hi": dt.date(y2, 12, 31)}
         if nxt in _UNIT_AFTER_YEAR or (nxt2 in _UNIT_AFTER_YEAR and t.is_word(i + 1) and not _month(t, i + 1)):
             return None  # "2000 employees" is a quantity
-        if t.tok(i + 1) in (",", ".") and t.tight(i + 1) and t.tok(i + 2).isdigit() and t.tight(i + 2):
+        if t.tok(i + 1) in (",", ".") and t.tight(i + 1) and t.tok(i + 2).isdecimal() and t.tight(i + 2):
             return None
         return i + 1, {"lo": dt.date(y, 1, 1), "hi": dt.date(y, 12, 31)}
     # weekdays, "yesterday", "next week", "three days ago"
@@ -257,10 +257,10 @@ def _date_at(t: Text, i: int, ref: dt.date | None) -> tuple[int, dict[str, Any]]
         if ref is None:
             return end, no_ref
         return end, {**_period(ref, span_word, step), "relative": True}
-    if (low.isdigit() or low in SMALL) and nxt.rstrip("s") in _PERIOD_DAYS and nxt2 == "ago":
+    if (low.isdecimal() or low in SMALL) and nxt.rstrip("s") in _PERIOD_DAYS and nxt2 == "ago":
         if ref is None:
             return i + 3, no_ref
-        count = int(low) if low.isdigit() else SMALL[low]
+        count = int(low) if low.isdecimal() else SMALL[low]
         day_ = ref - dt.timedelta(days=count * _PERIOD_DAYS[nxt.rstrip("s")])
         return i + 3, {"lo": day_, "hi": day_, "relative": True}
     return None

@@ -97,13 +97,13 @@ def _digits_at(t: Text, i: int) -> Figure | None:
             unit = UNIT_GROUPS.get(suffix, UNIT_GROUPS.get(suffix.lower()))
         else:
             return None  # "21st", "2G", "10E8"
-    elif w[0].isdigit():
+    elif w[0].isdecimal():
         digits, scale = w, 1.0
     else:
         return None
     if t.tight(i) and t.tok(i - 1) in _SIGNS_BEFORE | {".", ",", "·"}:
         return None  # "10/66", "9:30", "P = .03" (tight), "1,5"
-    if t.tok(i + 1) in ("/", ":") and t.tight(i + 1) and t.tok(i + 2)[:1].isdigit():
+    if t.tok(i + 1) in ("/", ":") and t.tight(i + 1) and t.tok(i + 2)[:1].isdecimal():
         return None
     if t.low(i - 1) in _IDENTIFIER_BEFORE or t.tok(i - 1) in _SIGNS_BEFORE or (
             t.tok(i - 1) in ("=", "<", ">") or (t.low(i - 2) in ("p", "n") and t.tok(i - 1) in ("=", "<", ">"))):
@@ -111,7 +111,7 @@ def _digits_at(t: Text, i: int) -> Figure | None:
     j = i + 1
     if not glued:
         # "100 000": groups of three digits after a single space
-        while (len(digits.replace(",", "")) <= 3 or " " in digits) and t.tok(j).isdigit() and len(t.tok(j)) == 3 \
+        while (len(digits.replace(",", "")) <= 3 or " " in digits) and t.tok(j).isdecimal() and len(t.tok(j)) == 3 \
                 and t.starts[j] == t.end(j - 1) + 1 and t.text[t.end(j - 1)] in "  \u2009":
             digits = digits + " " + t.tok(j)
             j += 1
@@ -192,7 +192,7 @@ def _figure_at(t: Text, i: int) -> Figure | None:
         return Figure(i, k + 4, 90, 5, unit=("duration", 1), unit_end=k + 4)  # "an hour and a half"
     if low == "half" and t.low(i + 1) == "an" and t.low(i + 2) == "hour":
         return Figure(i, i + 3, 30, 5, unit=("duration", 1), unit_end=i + 3)
-    if low[0].isdigit():
+    if low[0].isdecimal():
         return _digits_at(t, i)
     if low in _NUMBER_WORDS or low in ("a", "an", "half") or ("-" in low and low.split("-")[0] in SMALL):
         return _words_at(t, i)
@@ -237,7 +237,7 @@ def _ratio(t: Text, f: Figure) -> Figure | None:
         k += 2
     else:
         return None
-    if k >= t.n or as_year(t.toks[k]) or not (t.lows[k][0].isdigit() or t.lows[k] in _NUMBER_WORDS):
+    if k >= t.n or as_year(t.toks[k]) or not (t.lows[k][0].isdecimal() or t.lows[k] in _NUMBER_WORDS):
         return None
     g = _figure_at(t, k)
     if g is None or not g.value or f.value >= g.value:

@@ -126,9 +126,9 @@ def _unit_after(t: Text, j: int) -> tuple[tuple[str, float] | None, int, int]:
         return UNIT_GROUPS["percent"], j + 2, -1
     if low == "per":
         base = t.low(j + 1).replace(",", "")
-        denominator = float(SCALE[base]) if base in SCALE else float(base) if base.isdigit() else 0.0
+        denominator = float(SCALE[base]) if base in SCALE else float(base) if base.isdecimal() else 0.0
         k = j + 2
-        while t.tok(k).isdigit() and len(t.tok(k)) == 3 and t.starts[k] == t.end(k - 1) + 1:
+        while t.tok(k).isdecimal() and len(t.tok(k)) == 3 and t.starts[k] == t.end(k - 1) + 1:
             denominator = denominator * 1000 + int(t.tok(k))
             k += 1
         if t.low(k) in SCALE:

@@ -192,7 +192,7 @@ class Text:
             if self.tight(j):
                 continue  # "P =.03", "U.S.-Russia": no space, no new sentence
             nxt = toks[j]
-            if not (nxt[0].isupper() or nxt[0].isdigit() or nxt in _OPENERS):
+            if not (nxt[0].isupper() or nxt[0].isdecimal() or nxt in _OPENERS):
                 continue
             if toks[k] == "." and k > 0 and nxt not in _SENTENCE_OPENERS:
                 prev = toks[k - 1]

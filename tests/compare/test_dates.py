@@ -116,3 +116,10 @@ def test_a_day_the_month_lacks_is_compared_not_a_crash() -> None:
 
     (check,) = [c for c in compare("The law passed on February 30.", "The law passed on March 3.") if c.kind == "date"]
     assert check.status == "differs" and "30 February" in check.detail
+
+
+def test_superscript_digits_are_not_read_as_days() -> None:
+    """'0²' is a digit string to str.isdigit() but not to int(): found by the property test."""
+    from checker.compare import compare
+
+    assert isinstance(compare("On 0² May 2020 it was 3² percent.", "On 1 May 2020 it was 9 percent."), list)
