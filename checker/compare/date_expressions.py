@@ -148,7 +148,8 @@ def _date_at(t: Text, i: int, ref: dt.date | None) -> tuple[int, dict[str, Any]]
     unresolved_event = {"lo": None, "hi": None, "unresolved": "relative to an event", "relative": True}
     no_ref = {"lo": None, "hi": None, "unresolved": "no article date", "relative": True}
     # "two days after", "the same day", "that morning", "the day before": relative to an event
-    if (low.isdecimal() or low in SMALL or low in ("several", "few")) and nxt in _PERIODS and nxt2 in _RELATIVE_TO_EVENT:
+    if ((low.isdecimal() or low in SMALL or low in ("several", "few")) and nxt in _PERIODS
+            and nxt2 in _RELATIVE_TO_EVENT):
         return i + 3, unresolved_event
     if low in ("the", "that") and nxt in ("same", "previous", "following", "next") and (
             nxt2 in _PARTS_OF_DAY or nxt2 in ("day", "week", "month", "year")):
