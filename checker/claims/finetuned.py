@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from checker.errors import ModelError
-from checker.text.embed import normalise, resolve_model, same_model
+from checker.text.embed import MODEL_LOAD_LOCK, normalise, resolve_model, same_model
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "checkworthiness"
 MAX_TOKENS = 256  # the embedder's own limit, so the shared lower layers see the same tokens
@@ -42,12 +42,13 @@ def load_base(name: str) -> tuple[Any, Any]:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     path = resolve_model(name)
     try:
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
+        with MODEL_LOAD_LOCK:
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        base = AutoModel.from_pretrained(path, add_pooling_layer=False)
+            hf_logging.disable_progress_bar()
+            tokenizer = AutoTokenizer.from_pretrained(path)
+            base = AutoModel.from_pretrained(path, add_pooling_layer=False)
     except Exception as exc:  # missing files, bad config
         raise ModelError(f"cannot load the base model {name!r} from {path!r}: {type(exc).__name__}") from exc
     base.eval()

