@@ -107,7 +107,35 @@ def set_search_params(dense: Any, spec: IndexSpec) -> None:
     ivf.nprobe = spec.nprobe
 
 
-class VectorFile:
+class RowMatrix:
+    """A read-only (rows x dim) matrix that fetches only the rows asked for; subclasses
+    implement `_fetch` for checked, non-negative row numbers."""
+
+    shape: tuple[int, int]
+    dtype: np.dtype
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        """Rows by index, slice or sequence of indices (negative ones count from the end)."""
+        if isinstance(key, int | np.integer):
+            return self._rows(np.array([key]))[0]
+        if isinstance(key, slice):
+            return self._rows(np.arange(len(self))[key])
+        return self._rows(np.asarray(key, dtype=np.int64).reshape(-1))
+
+    def _rows(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.where(rows < 0, rows + len(self), rows)
+        if rows.size and (rows.min() < 0 or rows.max() >= len(self)):
+            raise IndexError(f"row out of range for {len(self)} vectors")
+        return self._fetch(rows)
+
+    def _fetch(self, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class VectorFile(RowMatrix):
     """The rows of a 2-d .npy file, read from disk when asked for.
 
     Search wants the exact vectors of a few candidate rows per query. Read with `os.pread`, they
@@ -134,21 +162,7 @@ class VectorFile:
             raise ValueError(f"{self.path.name} is shorter than its {self.shape[0]} rows: it was cut off")
         self._fd = os.open(path, os.O_RDONLY)
 
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def __getitem__(self, key: Any) -> np.ndarray:
-        """Rows by index, slice or sequence of indices (negative ones count from the end)."""
-        if isinstance(key, int | np.integer):
-            return self._rows(np.array([key]))[0]
-        if isinstance(key, slice):
-            return self._rows(np.arange(len(self))[key])
-        return self._rows(np.asarray(key, dtype=np.int64).reshape(-1))
-
-    def _rows(self, rows: np.ndarray) -> np.ndarray:
-        rows = np.where(rows < 0, rows + len(self), rows)
-        if rows.size and (rows.min() < 0 or rows.max() >= len(self)):
-            raise IndexError(f"row out of range for {len(self)} vectors")
+    def _fetch(self, rows: np.ndarray) -> np.ndarray:
         out = np.empty((len(rows), self.shape[1]), dtype=self.dtype)
         for i, row in enumerate(rows.tolist()):
             data = os.pread(self._fd, self._row_bytes, self._offset + row * self._row_bytes)
@@ -166,7 +180,7 @@ class VectorFile:
             os.close(fd)
 
 
-class ShardedVectors:
+class ShardedVectors(RowMatrix):
     """Several vector files (or arrays) as one matrix: each part's kept rows, one part after another.
 
     An index made of shards reads its exact vectors through this; rows are fetched from each
@@ -182,21 +196,7 @@ class ShardedVectors:
         self.shape: tuple[int, int] = (int(self.starts[-1]), dim)
         self.dtype = np.dtype(np.float32)
 
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def __getitem__(self, key: Any) -> np.ndarray:
-        """Rows by index, slice or sequence of indices (negative ones count from the end)."""
-        if isinstance(key, int | np.integer):
-            return self._rows(np.array([key]))[0]
-        if isinstance(key, slice):
-            return self._rows(np.arange(len(self))[key])
-        return self._rows(np.asarray(key, dtype=np.int64).reshape(-1))
-
-    def _rows(self, rows: np.ndarray) -> np.ndarray:
-        rows = np.where(rows < 0, rows + len(self), rows)
-        if rows.size and (rows.min() < 0 or rows.max() >= len(self)):
-            raise IndexError(f"row out of range for {len(self)} vectors")
+    def _fetch(self, rows: np.ndarray) -> np.ndarray:
         out = np.empty((len(rows), self.shape[1]), dtype=np.float32)
         part_of = np.searchsorted(self.starts, rows, side="right") - 1
         for part in np.unique(part_of).tolist():
