@@ -136,8 +136,10 @@ def shares_lower_layers(embedder: object) -> bool:
     classifier shares, so that `embed_and_score` can stand in for embedding then scoring."""
     from checker.text.embed import SentenceTransformerEmbedder, same_model
 
-    return (type(embedder) is SentenceTransformerEmbedder and same_model(embedder.name, DEFAULT_MODEL)
-            and default_model().fits(embedder.name, default_model().dim))
+    if type(embedder) is not SentenceTransformerEmbedder or not same_model(embedder.name, DEFAULT_MODEL):
+        return False
+    model = default_model()
+    return model.fits(embedder.name, model.dim)
 
 
 def embed_and_score(texts: Sequence[str], *, batch_size: int = 32,

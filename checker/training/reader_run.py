@@ -226,19 +226,13 @@ def _combined(stance: Sequence[Example], oof: Sequence[dict[str, Any]], gold: Se
               log: Log) -> dict[str, Any]:
     """The stance combiner over each variant's out-of-fold logits (and over the rule features
     alone), measured by the same folds."""
-    import numpy as np
-
     from checker.evaluate.metrics import stance_scores
-    from checker.evidence.stance_rules import features
-    from checker.training.stance_combiner import cv_combiner
+    from checker.training.stance_combiner import cv_combiner, oof_arrays
 
     out: dict[str, Any] = {}
     for variant in dict.fromkeys(r["variant"] for r in oof):
         recs = sorted((r for r in oof if r["variant"] == variant), key=lambda r: r["row"])
-        x = features([e.claim for e in stance], [e.passage for e in stance],
-                     np.array([r["logits"] for r in recs], dtype=np.float64))
-        y = np.array([LABELS.index(g) for g in gold])
-        folds = np.array([r["fold"] for r in recs])
+        x, y, folds = oof_arrays(stance, recs)
         out[f"{variant}+rules"] = stance_scores(cv_combiner(x, y, folds), gold)
         log(f"{variant}+rules: macro-F1 {out[f'{variant}+rules']['macro_f1']:.3f}")
         if "rules-lr" not in out:

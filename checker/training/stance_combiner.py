@@ -36,7 +36,12 @@ def load_oof(oof: Path, stance_rows: Sequence[Any], variant: str = "synthetic") 
     if len(by_row) != len(stance_rows):
         raise InputError(f"{oof}: {len(by_row)} out-of-fold rows of variant {variant!r}, expected "
                          f"{len(stance_rows)} (one per stance row)")
-    recs = [by_row[i] for i in range(len(stance_rows))]
+    return oof_arrays(stance_rows, [by_row[i] for i in range(len(stance_rows))])
+
+
+def oof_arrays(stance_rows: Sequence[Any], recs: Sequence[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray,
+                                                                                   np.ndarray]:
+    """(features, gold label index, fold) from out-of-fold records in stance-row order."""
     x = features([e.claim for e in stance_rows], [e.passage for e in stance_rows],
                  np.array([r["logits"] for r in recs], dtype=np.float64))
     y = np.array([LABELS.index(r["label"]) for r in recs])
