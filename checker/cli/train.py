@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.cli.common import _stderr
 from checker.config import Settings
 from checker.errors import InputError
+
+if TYPE_CHECKING:
+    from checker.training.finetune_checkworthiness import FinetuneConfig
 
 
 def _print_figures(report: dict) -> None:
@@ -26,6 +30,16 @@ def _write_splits(data: Path, seed: int, folder: Path) -> None:
         for side in ("dev", "test"):
             sides[side].write(folder / f"{name}-{side}.jsonl")
     _stderr(f"wrote the dev and test parts to {folder}")
+
+
+def finetune_config(args: argparse.Namespace) -> FinetuneConfig:
+    """The fine-tuning configuration the options ask for (defaults where an option is absent)."""
+    from checker.training.finetune_checkworthiness import FinetuneConfig
+
+    train_on = tuple(w.strip() for w in args.train_on.split(",") if w.strip()) if args.train_on else None
+    return FinetuneConfig(**{k: v for k, v in {"split": args.split, "epochs": args.epochs, "lr": args.lr,
+                                               "train_tokens": args.train_tokens, "train_on": train_on}.items()
+                             if v is not None})
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
@@ -48,11 +62,9 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         print(f"saved {args.out}: l2 {report['l2']}, threshold {report['threshold']}, {report['seconds']:.0f} s")
     else:
         from checker.claims.checkworthy import MODEL_DIR
-        from checker.training.finetune_checkworthiness import FinetuneConfig, save_finetuned, train_finetuned
+        from checker.training.finetune_checkworthiness import save_finetuned, train_finetuned
 
-        cfg = FinetuneConfig(**{k: v for k, v in {"split": args.split, "epochs": args.epochs, "lr": args.lr}.items()
-                                if v is not None})
-        config, tensors, report = train_finetuned(data, seed=args.seed, cfg=cfg, log=_stderr)
+        config, tensors, report = train_finetuned(data, seed=args.seed, cfg=finetune_config(args), log=_stderr)
         out = Path(args.out) if args.out else MODEL_DIR
         save_finetuned(out, config, tensors)
         print(f"saved {out}: layers {config['layers']} fine-tuned, best epoch {report['best_epoch']}, "
@@ -141,6 +153,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--split", type=int, metavar="N", help="finetune: frozen lower layers (default 4 of 6)")
     t.add_argument("--epochs", type=int, metavar="N", help="finetune: epochs (default 3; the best on dev is kept)")
     t.add_argument("--lr", type=float, metavar="R", help="finetune: learning rate of the layers (default 1e-4)")
+    t.add_argument("--train-tokens", type=int, metavar="N", help="finetune: tokens kept of each training "
+                   "sentence (default 128)")
+    t.add_argument("--train-on", metavar="NAMES", help="finetune: comma-separated datasets whose train parts "
+                   "are used (default claimbuster,ct2020,ct2021)")
     t.add_argument("--splits", metavar="DIR", help="also write each dataset's dev and test parts there as "
                    "JSONL (for `eval checkworthiness`)")
     t.add_argument("--json", action="store_true", help="end with one JSON line")

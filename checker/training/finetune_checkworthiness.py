@@ -44,6 +44,23 @@ class FinetuneConfig:
     ct2021_repeat: int = 2
     max_steps: int = 0  # 0: no limit (a limit is for probes)
     train_limit: int = 0  # 0: every training row (a limit is for probes)
+    train_on: tuple[str, ...] = ("claimbuster", "ct2020", "ct2021")  # datasets whose train parts are used
+
+
+DATASETS = ("claimbuster", "ct2020", "ct2021")
+FLAGS = {"split": "--split", "epochs": "--epochs", "lr": "--lr", "train_tokens": "--train-tokens",
+         "train_on": "--train-on"}
+
+
+def command_line(cfg: FinetuneConfig, seed: int) -> str:
+    """The `train checkworthiness` command that reproduces `cfg` (options left at their defaults are omitted)."""
+    default = FinetuneConfig()
+    words = ["python -m checker train checkworthiness", f"--seed {seed}"]
+    for field, flag in FLAGS.items():
+        value = getattr(cfg, field)
+        if value != getattr(default, field):
+            words.append(f"{flag} {','.join(value) if isinstance(value, tuple) else value}")
+    return " ".join(words)
 
 
 @dataclass
@@ -80,18 +97,27 @@ def load_splits(data: Path, *, seed: int) -> dict[str, dict[str, Rows]]:
 
 def training_rows(splits: dict[str, dict[str, Rows]], cfg: FinetuneConfig, seed: int) -> tuple[list[str], np.ndarray]:
     """ClaimBuster train; CheckThat! 2020 train positives with a seeded sample of negatives;
-    CheckThat! 2021 train repeated."""
-    texts: list[str] = list(splits["claimbuster"]["train"].texts)
-    labels: list[int] = [int(y) for y in splits["claimbuster"]["train"].labels]
-    ct = splits["ct2020"]["train"]
-    pos = [i for i, y in enumerate(ct.labels) if y]
-    neg = [i for i, y in enumerate(ct.labels) if not y]
-    keep = sorted(pos + random.Random(seed).sample(neg, min(len(neg), len(pos) * cfg.ct2020_negatives_per_positive)))
-    texts += [ct.texts[i] for i in keep]
-    labels += [int(ct.labels[i]) for i in keep]
-    tw = splits["ct2021"]["train"]
-    texts += list(tw.texts) * cfg.ct2021_repeat
-    labels += [int(y) for y in tw.labels] * cfg.ct2021_repeat
+    CheckThat! 2021 train repeated (each only if `cfg.train_on` names it)."""
+    unknown = sorted(set(cfg.train_on) - set(DATASETS))
+    if unknown or not cfg.train_on:
+        raise InputError(f"train on: {', '.join(unknown) or 'nothing'}: choose from {', '.join(DATASETS)}")
+    texts: list[str] = []
+    labels: list[int] = []
+    if "claimbuster" in cfg.train_on:
+        texts += splits["claimbuster"]["train"].texts
+        labels += [int(y) for y in splits["claimbuster"]["train"].labels]
+    if "ct2020" in cfg.train_on:
+        ct = splits["ct2020"]["train"]
+        pos = [i for i, y in enumerate(ct.labels) if y]
+        neg = [i for i, y in enumerate(ct.labels) if not y]
+        sample = min(len(neg), len(pos) * cfg.ct2020_negatives_per_positive)
+        keep = sorted(pos + random.Random(seed).sample(neg, sample))
+        texts += [ct.texts[i] for i in keep]
+        labels += [int(ct.labels[i]) for i in keep]
+    if "ct2021" in cfg.train_on:
+        tw = splits["ct2021"]["train"]
+        texts += list(tw.texts) * cfg.ct2021_repeat
+        labels += [int(y) for y in tw.labels] * cfg.ct2021_repeat
     if cfg.train_limit:
         idx = sorted(random.Random(seed).sample(range(len(texts)), min(cfg.train_limit, len(texts))))
         texts, labels = [texts[i] for i in idx], [labels[i] for i in idx]
@@ -303,11 +329,11 @@ def train_finetuned(data: Path, *, seed: int = 0, cfg: FinetuneConfig | None = N
     config = {"format": FORMAT, "base_model": cfg.base_model, "split": cfg.split, "layers": trainer.layers,
               "calibration": [a, b], "threshold": threshold, "files": {},
               "meta": {"seed": seed, "hyperparameters": asdict(cfg) | {"best_epoch": fit["best_epoch"]},
-                       "trained_on": [FILES[k] for k in ("claimbuster", "ct2020", "ct2021")],
+                       "trained_on": [FILES[k] for k in DATASETS if k in cfg.train_on],
                        "split": "by group; test share 0.2, dev share 0.1 (CheckThat! 2021: 15% of train rows "
                                 "as dev, its dev file as test); calibrated and thresholded on ClaimBuster dev",
                        "dev": rounded(report["dev"]), "held_out": rounded(report["test"]),
-                       "command": f"python -m checker train checkworthiness --seed {seed}"}}
+                       "command": command_line(cfg, seed)}}
     return config, tensors, report
 
 

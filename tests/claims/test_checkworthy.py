@@ -222,3 +222,28 @@ def test_linear_baseline_training_is_reproducible(tmp_path: Path) -> None:
     first.save(tmp_path / "m.json")
     assert CheckworthinessModel.load(tmp_path / "m.json").to_json() == first.to_json()
     assert set(report["test"]) == {"claimbuster", "ct2020", "ct2021"}
+
+
+def test_training_options_round_trip_through_the_recorded_command() -> None:
+    """The command stored in config.json, parsed again, asks for the same configuration."""
+    from checker.cli import build_parser
+    from checker.cli.train import finetune_config
+    from checker.training.finetune_checkworthiness import FinetuneConfig, command_line
+
+    for cfg in (FinetuneConfig(), FinetuneConfig(split=0, train_tokens=64, lr=5e-5, train_on=("claimbuster",)),
+                FinetuneConfig(epochs=2, train_on=("claimbuster", "ct2021"))):
+        words = command_line(cfg, 7).split()
+        assert words[:4] == ["python", "-m", "checker", "train"]
+        args = build_parser().parse_args(words[3:])
+        assert args.seed == 7 and finetune_config(args) == cfg
+    assert command_line(FinetuneConfig(), 0) == "python -m checker train checkworthiness --seed 0"
+
+
+def test_unknown_training_dataset_is_one_error_line() -> None:
+    """`--train-on` with a name that is not a dataset fails before any model is loaded."""
+    from checker.errors import InputError
+    from checker.training.finetune_checkworthiness import FinetuneConfig, training_rows
+
+    for train_on in (("claimbuster", "tweets"), ()):
+        with pytest.raises(InputError, match="choose from claimbuster, ct2020, ct2021"):
+            training_rows({}, FinetuneConfig(train_on=train_on), 0)
