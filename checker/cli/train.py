@@ -38,7 +38,8 @@ def finetune_config(args: argparse.Namespace) -> FinetuneConfig:
 
     train_on = tuple(w.strip() for w in args.train_on.split(",") if w.strip()) if args.train_on else None
     return FinetuneConfig(**{k: v for k, v in {"split": args.split, "epochs": args.epochs, "lr": args.lr,
-                                               "train_tokens": args.train_tokens, "train_on": train_on}.items()
+                                               "train_tokens": args.train_tokens, "train_on": train_on,
+                                               "ct2020_negatives_per_positive": args.ct2020_negatives}.items()
                              if v is not None})
 
 
@@ -157,6 +158,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "sentence (default 128)")
     t.add_argument("--train-on", metavar="NAMES", help="finetune: comma-separated datasets whose train parts "
                    "are used (default claimbuster,ct2020,ct2021)")
+    t.add_argument("--ct2020-negatives", type=int, metavar="N", help="finetune: CheckThat! 2020 lines that are "
+                   "not check-worthy sampled per check-worthy one (default 8)")
     t.add_argument("--splits", metavar="DIR", help="also write each dataset's dev and test parts there as "
                    "JSONL (for `eval checkworthiness`)")
     t.add_argument("--json", action="store_true", help="end with one JSON line")

@@ -49,7 +49,7 @@ class FinetuneConfig:
 
 DATASETS = ("claimbuster", "ct2020", "ct2021")
 FLAGS = {"split": "--split", "epochs": "--epochs", "lr": "--lr", "train_tokens": "--train-tokens",
-         "train_on": "--train-on"}
+         "train_on": "--train-on", "ct2020_negatives_per_positive": "--ct2020-negatives"}
 
 
 def command_line(cfg: FinetuneConfig, seed: int) -> str:

@@ -231,7 +231,7 @@ def test_training_options_round_trip_through_the_recorded_command() -> None:
     from checker.training.finetune_checkworthiness import FinetuneConfig, command_line
 
     for cfg in (FinetuneConfig(), FinetuneConfig(split=0, train_tokens=64, lr=5e-5, train_on=("claimbuster",)),
-                FinetuneConfig(epochs=2, train_on=("claimbuster", "ct2021"))):
+                FinetuneConfig(epochs=2, train_on=("claimbuster", "ct2021"), ct2020_negatives_per_positive=24)):
         words = command_line(cfg, 7).split()
         assert words[:4] == ["python", "-m", "checker", "train"]
         args = build_parser().parse_args(words[3:])
