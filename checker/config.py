@@ -52,7 +52,7 @@ class Settings:
     index: Path = PROJECT_ROOT / ".checker" / "index"
     db: str = ""
     top_k: int = 5
-    claim_threshold: float = 0.35
+    claim_threshold: float = 0.31
     evidence_batch: int = 20  # claims whose evidence is searched at once: the app's first batch, each batch after
     max_sentences: int = 2_000  # sentences scored per text at most; beyond it the notes say what was left out
     max_article_chars: int = 10_000_000

@@ -207,7 +207,7 @@ def check_article(
     *,
     retriever: Retriever,
     top_k: int = 5,
-    threshold: float = 0.35,
+    threshold: float = Settings.claim_threshold,
     check_all: bool = False,
     evidence_batch: int = 20,
     max_chars: int = 10_000_000,

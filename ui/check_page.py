@@ -338,7 +338,7 @@ def render() -> None:
                 "highlights the sentences worth checking and finds evidence for each.")
         return
     cfg = resources.settings()
-    threshold = st.slider("Check-worthiness threshold", 0.0, 1.0, cfg.claim_threshold, 0.05,
+    threshold = st.slider("Check-worthiness threshold", 0.0, 1.0, cfg.claim_threshold, 0.01,
                           key="threshold")
     visible = address.filter_mine(work.visible(threshold))
     st.caption(f"Article #{work.article_id}: " + escape_markdown(work.title or "(untitled)"))

@@ -1,6 +1,7 @@
-"""The fine-tuned check-worthiness classifier: MiniLM with its top layers fine-tuned.
+"""The fine-tuned check-worthiness classifier: MiniLM with its layers above `split` fine-tuned.
 
-MiniLM's lower `split` layers stay frozen. Their hidden states are computed once and feed
+MiniLM's token embeddings and its lower `split` layers stay frozen (the shipped model has
+split 0: only the token embeddings). Their hidden states are computed once and feed
 two heads: MiniLM's own top layers, mean-pooled and normalised, give the sentence embedding
 (the same vector as the embedder's), and the fine-tuned copies of those top layers,
 mean-pooled, feed a two-class head. The probability is the Platt-calibrated difference of

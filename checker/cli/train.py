@@ -151,11 +151,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--data", metavar="DIR", help="folder of {id,text,label,group} JSONL files "
                    "(default: ../shared/data/checkworthiness)")
     t.add_argument("--seed", type=int, default=0, help="seed of the group split and of training")
-    t.add_argument("--split", type=int, metavar="N", help="finetune: frozen lower layers (default 4 of 6)")
+    t.add_argument("--split", type=int, metavar="N", help="finetune: frozen lower layers "
+                   "(default 0 of 6: every layer is fine-tuned)")
     t.add_argument("--epochs", type=int, metavar="N", help="finetune: epochs (default 3; the best on dev is kept)")
-    t.add_argument("--lr", type=float, metavar="R", help="finetune: learning rate of the layers (default 1e-4)")
+    t.add_argument("--lr", type=float, metavar="R", help="finetune: learning rate of the layers (default 5e-5)")
     t.add_argument("--train-tokens", type=int, metavar="N", help="finetune: tokens kept of each training "
-                   "sentence (default 128)")
+                   "sentence (default 64)")
     t.add_argument("--train-on", metavar="NAMES", help="finetune: comma-separated datasets whose train parts "
                    "are used (default claimbuster,ct2020,ct2021)")
     t.add_argument("--ct2020-negatives", type=int, metavar="N", help="finetune: CheckThat! 2020 lines that are "
