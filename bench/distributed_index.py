@@ -88,7 +88,8 @@ def main() -> None:
             seconds = timed_build(docs, RayEmbedder(DEFAULT_MODEL, workers=workers), work / f"ray{workers}")
             results[f"ray{workers}_s"] = round(seconds, 1)
             results[f"ray{workers}_ratio"] = round(local / seconds, 3)
-            results[f"ray{workers}_ratio_per_core"] = round(local1 * workers / seconds, 3)
+            # per core: the workers' throughput against `workers` one-thread processes (each worker has one core)
+            results[f"ray{workers}_ratio_per_core"] = round(local1 / (workers * seconds), 3)
         print(json.dumps(results))
         if not args.no_record:
             record("distributed_index", [
