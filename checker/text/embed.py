@@ -28,6 +28,29 @@ Progress = Callable[[int, int], None]
 # of a model (embedder, classifier, reader) holds this lock while it imports and loads.
 MODEL_LOAD_LOCK = threading.RLock()
 
+
+def offline_env() -> None:
+    """Keep transformers off the hub and quiet (each can still be overridden in the environment)."""
+    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false"),
+                       ("HF_HUB_DISABLE_PROGRESS_BARS", "1"), ("TRANSFORMERS_VERBOSITY", "error")):
+        os.environ.setdefault(key, value)
+
+
+def load_transformer(path: str, **options: Any) -> tuple[Any, Any]:
+    """(tokenizer, transformer in eval mode) from a local folder, under `MODEL_LOAD_LOCK`.
+
+    Errors are the caller's to word: they pass through as transformers raises them."""
+    offline_env()
+    with MODEL_LOAD_LOCK:
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        model = AutoModel.from_pretrained(path, **options)
+    model.eval()
+    return tokenizer, model
+
 class Embedder(Protocol):
     """What the index and retriever need from a model."""
 
@@ -76,11 +99,7 @@ class SentenceTransformerEmbedder:
     def _load(self) -> Any:
         with self._lock, MODEL_LOAD_LOCK:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                offline_env()
                 target = resolve_model(self.name)
                 try:
                     from sentence_transformers import SentenceTransformer
