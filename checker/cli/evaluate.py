@@ -75,28 +75,37 @@ def cmd_eval_checkworthiness(args: argparse.Namespace, settings: Settings) -> in
     import math
     import time
 
-    from checker.claims.checkworthy import score_sentences
+    from checker.claims.checkworthy import default_model, score_sentences
     from checker.evaluate.data import load_checkworthiness
-    from checker.evaluate.metrics import classification_scores
+    from checker.evaluate.metrics import best_f1_threshold, classification_scores
     from checker.text.embed import same_model
 
     started = time.perf_counter()
+    if args.weights and args.features_only:
+        raise InputError("--weights and --features-only exclude each other")
     texts, labels, groups = load_checkworthiness(Path(args.data))
     learned = not args.features_only and same_model(settings.model, DEFAULT_MODEL)
-    scored = score_sentences(texts, embedding_model=settings.model if learned else None)
+    model = default_model(Path(args.weights)) if args.weights and learned else None
+    scored = score_sentences(texts, embedding_model=settings.model if learned else None, model=model)
     scores = [s for s, _ in scored]
-    threshold = settings.claim_threshold if args.threshold is None else args.threshold
-    print(f"scorer: {'fine-tuned MiniLM classifier' if learned else 'transparent features'}")
+    threshold = (model.threshold if model is not None and args.threshold is None
+                 else settings.claim_threshold if args.threshold is None else args.threshold)
+    print(f"scorer: {'fine-tuned MiniLM classifier' if learned else 'transparent features'}"
+          + (f" ({args.weights})" if model is not None else ""))
     result = classification_scores(scores, labels, threshold, groups)
+    best_threshold, best_f1 = best_f1_threshold(scores, labels)
     seconds = time.perf_counter() - started
     print(f"{Path(args.data).name}: {len(texts)} rows, {sum(labels)} positive, threshold {threshold}")
     for key in ("precision", "recall", "f1", "ap", "map"):
         value = result[key]
         print(f"  {key:<10} " + ("n/a (no groups)" if math.isnan(value) else f"{value:.4f}"))
+    print(f"  best F1 over thresholds on this data: {best_f1:.4f} at {best_threshold:.2f} "
+          "(an oracle: it sizes what a threshold could do here, never use it to choose one)")
     if args.json:
         out = {k: (None if isinstance(v, float) and math.isnan(v) else round(float(v), 6))
                for k, v in result.items() if k != "rows"}
-        print(json.dumps({**out, "rows": len(texts), "seconds": round(seconds, 2)}))
+        print(json.dumps({**out, "oracle_f1": round(best_f1, 6), "oracle_threshold": best_threshold,
+                          "rows": len(texts), "seconds": round(seconds, 2)}))
     return 0
 
 
@@ -169,5 +178,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--data", required=True, metavar="FILE", help="JSONL file")
     e.add_argument("--threshold", type=float, help="decision threshold (default: the configured one)")
     e.add_argument("--features-only", action="store_true", help="score with the transparent features only")
+    e.add_argument("--weights", metavar="DIR", help="a fine-tuned classifier's folder, as `train checkworthiness "
+                   "--out DIR` writes it (default: the shipped one); its own threshold is the default")
     e.add_argument("--json", action="store_true", help="end with one JSON line")
     e.set_defaults(run=cmd_eval_checkworthiness)

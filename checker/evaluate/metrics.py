@@ -119,6 +119,18 @@ def classification_scores(scores: Sequence[float], labels: Sequence[int], thresh
     return out
 
 
+
+def best_f1_threshold(scores: Sequence[float], labels: Sequence[int]) -> tuple[float, float]:
+    """(threshold, F1): the threshold on a 0.05–0.95 grid (steps of 0.01) with the best
+    positive-class F1, the lowest of ties. Trainers pick their threshold this way on dev."""
+    best = (0.05, -1.0)
+    for step in range(5, 96):
+        threshold = step / 100
+        f1 = classification_scores(scores, labels, threshold)["f1"]
+        if f1 > best[1]:
+            best = (threshold, f1)
+    return best
+
 # -- stance ---------------------------------------------------------------------------------
 
 STANCE_LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")

@@ -23,7 +23,7 @@ from checker.claims.features import FEATURE_NAMES
 from checker.claims.linear import fit_logistic
 from checker.errors import InputError
 from checker.evaluate.data import load_checkworthiness
-from checker.evaluate.metrics import classification_scores
+from checker.evaluate.metrics import best_f1_threshold, classification_scores
 from checker.text.embcache import cached_embeddings
 from checker.text.embed import Embedder
 
@@ -144,9 +144,7 @@ def train_checkworthiness(data: Path, *, embedder: Embedder, cache: Path, seed: 
     calibration = platt(linear.decision(dev.x), dev.labels)
     model = CheckworthinessModel(embedder.name, embedder.dim, linear, calibration)
     probs = 1.0 / (1.0 + np.exp(-(calibration[0] * linear.decision(dev.x) + calibration[1])))
-    grid = np.arange(0.05, 0.96, 0.01)
-    f1s = [classification_scores(probs.tolist(), dev.labels.tolist(), float(t))["f1"] for t in grid]
-    threshold = round(float(grid[int(np.argmax(f1s))]), 2)
+    threshold, _ = best_f1_threshold(probs.tolist(), dev.labels.tolist())
     model = CheckworthinessModel(embedder.name, embedder.dim, linear, calibration, threshold)
     report: dict[str, Any] = {"l2": l2, "ct2020_weight": ct_w, "dev_objective": best_score, "threshold": threshold,
               "dev": measure(model, parts, "dev"), "test": measure(model, parts, "test"),

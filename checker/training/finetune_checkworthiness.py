@@ -26,7 +26,7 @@ import numpy as np
 
 from checker.errors import InputError
 from checker.evaluate.data import load_checkworthiness
-from checker.evaluate.metrics import classification_scores
+from checker.evaluate.metrics import best_f1_threshold, classification_scores
 from checker.training.checkworthiness import FILES, split_by_group, split_rows
 
 
@@ -312,9 +312,7 @@ def train_finetuned(data: Path, *, seed: int = 0, cfg: FinetuneConfig | None = N
     def prob(d: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-np.clip(a * d + b, -40, 40)))
 
-    grid = np.arange(0.05, 0.96, 0.01)
-    f1s = [classification_scores(prob(dev_decisions).tolist(), dev.labels.tolist(), float(t))["f1"] for t in grid]
-    threshold = round(float(grid[int(np.argmax(f1s))]), 2)
+    threshold, _ = best_f1_threshold(prob(dev_decisions).tolist(), dev.labels.tolist())
     report: dict[str, Any] = {"dev": _measure(decide, splits, "dev", prob, threshold)}
     for key in [k for k in cached if k[1] == "dev"]:
         del cached[key]  # free the dev states before the test parts

@@ -11,6 +11,7 @@ from checker.evaluate.data import load_beir
 from checker.evaluate.metrics import (
     ap_at,
     average_precision,
+    best_f1_threshold,
     classification_scores,
     ndcg_at,
     recall_at,
@@ -58,6 +59,14 @@ def test_checkworthiness_metrics_by_hand() -> None:
     assert out["map"] == pytest.approx((1.0 + 1.0) / 2)  # each group's positive ranks first
     assert math.isnan(classification_scores(scores, labels, 0.5)["map"])
     assert average_precision([0, 0]) == 0.0
+
+
+def test_best_f1_threshold_by_hand() -> None:
+    """Scores .9 .8 .4 .3, labels 1 0 1 0: above .8 F1 is 2/3 (P 1, R 1/2); from .41 to .8 it
+    is 1/2; from .31 to .4 it is 4/5 (P 2/3, R 1), the best, so the lowest such step, 0.31."""
+    threshold, f1 = best_f1_threshold([0.9, 0.8, 0.4, 0.3], [1, 0, 1, 0])
+    assert threshold == 0.31 and f1 == pytest.approx(0.8)
+    assert best_f1_threshold([0.2, 0.1], [0, 0]) == (0.05, 0.0)  # no positive: F1 0 everywhere, the first step
 
 
 def _beir(folder: Path) -> Path:
@@ -108,8 +117,18 @@ def test_eval_commands_end_with_json(tmp_path: Path) -> None:
     out = run_cli("eval", "checkworthiness", "--data", str(rows), "--json", home=tmp_path)
     assert out.returncode == 0, out.stderr.decode()
     result = json.loads(out.stdout.decode().strip().splitlines()[-1])
-    assert set(result) == {"precision", "recall", "f1", "ap", "map", "rows", "seconds"}
+    assert set(result) == {"precision", "recall", "f1", "ap", "map", "oracle_f1", "oracle_threshold", "rows",
+                           "seconds"}
     assert result["rows"] == 4 and result["ap"] == 1.0 and result["map"] == 1.0
+    assert result["oracle_f1"] == 1.0  # AP 1: some threshold separates the two labels
+    from checker.claims.checkworthy import MODEL_DIR
+
+    out = run_cli("eval", "checkworthiness", "--data", str(rows), "--weights", str(MODEL_DIR), "--json", home=tmp_path)
+    assert out.returncode == 0, out.stderr.decode()
+    same = json.loads(out.stdout.decode().strip().splitlines()[-1])
+    assert {k: v for k, v in same.items() if k != "seconds"} == {k: v for k, v in result.items() if k != "seconds"}
+    out = run_cli("eval", "checkworthiness", "--data", str(rows), "--weights", str(tmp_path / "none"), home=tmp_path)
+    assert out.returncode == 2 and b"config.json is missing" in out.stderr and b"Traceback" not in out.stderr
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": 1, "text": "x", "label": 1}\nnot json\n')
     out = run_cli("eval", "checkworthiness", "--data", str(bad), home=tmp_path)
