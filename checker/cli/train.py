@@ -34,13 +34,12 @@ def _write_splits(data: Path, seed: int, folder: Path) -> None:
 
 def finetune_config(args: argparse.Namespace) -> FinetuneConfig:
     """The fine-tuning configuration the options ask for (defaults where an option is absent)."""
-    from checker.training.finetune_checkworthiness import FinetuneConfig
+    from checker.training.finetune_checkworthiness import FLAGS, FinetuneConfig
 
-    train_on = tuple(w.strip() for w in args.train_on.split(",") if w.strip()) if args.train_on else None
-    return FinetuneConfig(**{k: v for k, v in {"split": args.split, "epochs": args.epochs, "lr": args.lr,
-                                               "train_tokens": args.train_tokens, "train_on": train_on,
-                                               "ct2020_negatives_per_positive": args.ct2020_negatives}.items()
-                             if v is not None})
+    given = {field: getattr(args, flag.removeprefix("--").replace("-", "_")) for field, flag in FLAGS.items()}
+    if given["train_on"] is not None:
+        given["train_on"] = tuple(w.strip() for w in given["train_on"].split(",") if w.strip())
+    return FinetuneConfig(**{k: v for k, v in given.items() if v is not None})
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:

@@ -47,8 +47,14 @@ class FinetuneConfig:
     train_limit: int = 0  # 0: every training row (a limit is for probes)
     train_on: tuple[str, ...] = ("claimbuster", "ct2020", "ct2021")  # datasets whose train parts are used
 
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.train_on) - set(DATASETS))
+        if unknown or not self.train_on:
+            raise InputError(f"train on: {', '.join(unknown) or 'nothing'}: choose from {', '.join(DATASETS)}")
+
 
 DATASETS = ("claimbuster", "ct2020", "ct2021")
+# each option of `train checkworthiness` and the field it sets (the CLI reads it, `command_line` writes it)
 FLAGS = {"split": "--split", "epochs": "--epochs", "lr": "--lr", "train_tokens": "--train-tokens",
          "train_on": "--train-on", "ct2020_negatives_per_positive": "--ct2020-negatives"}
 
@@ -99,9 +105,6 @@ def load_splits(data: Path, *, seed: int) -> dict[str, dict[str, Rows]]:
 def training_rows(splits: dict[str, dict[str, Rows]], cfg: FinetuneConfig, seed: int) -> tuple[list[str], np.ndarray]:
     """ClaimBuster train; CheckThat! 2020 train positives with a seeded sample of negatives;
     CheckThat! 2021 train repeated (each only if `cfg.train_on` names it)."""
-    unknown = sorted(set(cfg.train_on) - set(DATASETS))
-    if unknown or not cfg.train_on:
-        raise InputError(f"train on: {', '.join(unknown) or 'nothing'}: choose from {', '.join(DATASETS)}")
     texts: list[str] = []
     labels: list[int] = []
     if "claimbuster" in cfg.train_on:
