@@ -71,7 +71,7 @@ class Settings:
     match_threshold: float = 0.38  # fused dense + lexical similarity, tuned by bench/match_paraphrases.py
     match_dense_weight: float = 0.5
     warm_up: bool = True  # the app loads the model in the background when its first page is shown
-    reader: bool = True  # re-rank and judge evidence with the reader (checker/evidence/reader.py)
+    reader: bool = True  # re-rank and judge evidence with the reader (checker/reading/model.py)
     rerank_depth: int = 20  # fused candidates the reader judges per claim
     relevance_floor: float = -1.0  # below it a passage is not evidence; negative: the floor tuned in training
     debug: bool = False

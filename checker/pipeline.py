@@ -12,8 +12,8 @@ import numpy as np
 from checker.claims.focus import focus_spans, standalone
 from checker.config import Settings
 from checker.errors import InputError
-from checker.evidence.rerank import Reading, Scorer, rerank
 from checker.evidence.retrieve import Retriever
+from checker.reading.rerank import Reading, Scorer, rerank
 from checker.text.decode import replace_surrogates
 from checker.text.sentences import split_sentences
 from checker.types import Claim, ClaimReport, Hit, Sentence
@@ -163,7 +163,7 @@ def find_evidence(queries: Sequence[str], *, retriever: Retriever, top_k: int = 
                   article_date: str | None = None, compare_evidence: bool = True, reader: Scorer | None = None,
                   rerank_depth: int = 20, relevance_floor: float | None = None) -> list[Reading]:
     """Each query's evidence: with a reader, the fused candidates re-ranked and cut at the
-    relevance floor (checker/evidence/rerank.py); the checks run on the evidence above it only."""
+    relevance floor (checker/reading/rerank.py); the checks run on the evidence above it only."""
     if reader is None:
         found = retriever.search_many(queries, top_k=top_k, vectors=vectors)
         readings = [Reading(list(h), [], None) for h in found]
@@ -180,7 +180,7 @@ def open_reader(settings: Settings) -> Scorer | None:
     """The shipped reader when it is switched on (CHECKER_READER), else None; ModelError if broken."""
     if not settings.reader:
         return None
-    from checker.evidence.reader import get_reader
+    from checker.reading.model import get_reader
 
     return get_reader()
 

@@ -21,7 +21,6 @@ from checker.claims.focus import Focus, focus_spans, standalone
 from checker.compare import Check
 from checker.config import Settings
 from checker.errors import CheckerError, InputError
-from checker.evidence.rerank import Reading, suggest
 from checker.evidence.retrieve import Retriever
 from checker.evidence.similar import best_matches
 from checker.pipeline import (
@@ -32,6 +31,8 @@ from checker.pipeline import (
     score_article,
     validate_article,
 )
+from checker.reading.rerank import Reading
+from checker.reading.suggest import suggest
 from checker.text.sentences import split_sentences
 from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Suggestion, Verdict, text_hash
 from checker.verdicts import worklog

@@ -17,6 +17,7 @@ RANKS = {
     "compare": 2,
     "claims": 3,
     "evidence": 4,
+    "reading": 4.5,
     "verdicts": 5,
     "evaluate": 6,
     "training": 7,

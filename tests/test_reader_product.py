@@ -43,7 +43,7 @@ def test_evidence_carries_relevance_stance_and_the_claim_a_suggestion(home: Path
         probs = ev["stance"]["probabilities"]
         assert set(probs) == {"SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"} and abs(sum(probs.values()) - 1) < 1e-4
     fused = [ev["score"] for ev in claim["evidence"]]
-    assert fused == sorted(fused, reverse=True)  # the fused order is kept (checker/evidence/rerank.py)
+    assert fused == sorted(fused, reverse=True)  # the fused order is kept (checker/reading/rerank.py)
     s = claim["suggestion"]
     assert s is not None and 0.0 <= s["confidence"] <= 1.0
     assert set(s["evidence"]) <= {ev["passage_id"] for ev in claim["evidence"]}

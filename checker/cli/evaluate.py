@@ -120,7 +120,7 @@ def cmd_eval_stance(args: argparse.Namespace, settings: Settings) -> int:
         predicted = [rules_stance(r.claim, r.evidence) for r in rows]
         name = "rules (number, date, name and negation checks)"
     else:
-        from checker.evidence.reader import get_reader
+        from checker.reading.model import get_reader
 
         reader = get_reader(Path(args.reader) if args.reader else None)
         scores = reader.score([r.claim for r in rows], [r.evidence for r in rows])

@@ -78,7 +78,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
     from checker.config import PROJECT_ROOT
-    from checker.evidence.reader import DEFAULT_DIR
+    from checker.reading.model import DEFAULT_DIR
     from checker.training.reader import TrainConfig
     from checker.training.reader_run import cross_validate, train_reader
 

@@ -32,7 +32,7 @@ def cached_index(corpus_file: Path, *, embedder: object, cache_root: Path,
 def reranked(reader: object, queries: list[str], results: list[list], depth: int,
              order: str = "fused") -> list[list]:
     """Each query's hits with the first `depth` judged by the reader (no floor), in `order`."""
-    from checker.evidence.rerank import rerank
+    from checker.reading.rerank import rerank
 
     heads = [hits[:depth] for hits in results]
     readings = rerank(reader, queries, heads, top_k=depth, floor=0.0, order=order)  # type: ignore[arg-type]

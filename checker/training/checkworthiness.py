@@ -1,15 +1,16 @@
 """Training the check-worthiness scorer on the public data, held out by group.
 
-Splits are by whole debates (the `group` field), never by sentence, and deterministic for a
-seed: ClaimBuster crowdsourced and CheckThat! 2020 Task 5 each lose a test share of their
-debates (reported, never tuned on) and a dev share (used to choose the penalty, calibrate and
-pick the threshold); CheckThat! 2021 1A has no debates, so a seeded share of its train rows
-is dev and its separate dev file is the test.
+Splits are by whole debates (the `group` field), never by sentence, made across every dataset
+at once and deterministic for a seed (`checker.training.splits`): ClaimBuster crowdsourced and
+CheckThat! 2020 Task 5 each lose a test share of their debates (reported, never tuned on) and a
+dev share (used to choose the penalty, calibrate and pick the threshold), with a debate and its
+other dataset's transcription on one side; CheckThat! 2021 1A has no debates, so a seeded share
+of its train tweets is dev and its separate dev file is the test. No normalised text is on two
+sides.
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,44 +49,39 @@ def _subset(part: Part, idx: list[int]) -> Part:
     return Part([part.texts[i] for i in idx], part.labels[idx], [part.groups[i] for i in idx], part.x[idx])
 
 
-def split_by_group(groups: list[str | None], *, seed: int) -> dict[str, list[int]]:
-    """Row indices of train, dev and test; whole groups go to one side."""
-    names = sorted({str(g) for g in groups})
-    random.Random(seed).shuffle(names)
-    n_test = max(1, round(len(names) * TEST_SHARE))
-    n_dev = max(1, round(len(names) * DEV_SHARE))
-    side = {g: "test" for g in names[:n_test]} | {g: "dev" for g in names[n_test : n_test + n_dev]}
-    out: dict[str, list[int]] = {"train": [], "dev": [], "test": []}
-    for i, g in enumerate(groups):
-        out[side.get(str(g), "train")].append(i)
-    return out
+def clean_sides(data: Path, *, seed: int) -> tuple[dict[str, tuple[list[str], list[int], list[str | None]]],
+                                                    dict[str, dict[str, list[int]]], dict]:
+    """Every dataset's rows and its train/dev/test row indices, split across datasets at once
+    (`checker.training.splits`): the CheckThat! 2021 dev file is the tweets' test part."""
+    from checker.training.splits import Dataset, clean_splits
 
-
-def split_rows(n: int, *, seed: int, share: float) -> dict[str, list[int]]:
-    idx = list(range(n))
-    random.Random(seed).shuffle(idx)
-    cut = round(n * share)
-    return {"train": sorted(idx[cut:]), "dev": sorted(idx[:cut]), "test": []}
+    rows = {name: load_checkworthiness(Path(data) / filename) for name, filename in FILES.items()}
+    sides, report = clean_splits({name: Dataset(t, g) for name, (t, _, g) in rows.items()}, seed=seed)
+    tweets = sides.pop("ct2021-dev")
+    sides["ct2021"]["test"] = []  # train-file tweets joined to the dev file are dropped, not mixed in
+    for name, idx in sides.items():
+        labels = [rows[name][1][i] for i in idx["dev"]]
+        if not idx["train"] or len(set(labels)) < 2:
+            raise InputError(f"{FILES[name]}: too few rows or groups to hold out a dev part with both labels")
+    sides["ct2021-dev"] = {"train": [], "dev": [], "test": tweets["test"]}
+    return rows, sides, report
 
 
 def load_parts(data: Path, *, embedder: Embedder, cache: Path, seed: int,
                progress: Callable[[str], None] | None = None) -> dict[str, dict[str, Part]]:
     """{dataset: {train|dev|test: Part}} with embeddings and features as `x`."""
+    rows, sides, _ = clean_sides(data, seed=seed)
     parts: dict[str, dict[str, Part]] = {}
     for name, filename in FILES.items():
         if progress:
             progress(f"embedding {filename}")
-        texts, labels, groups = load_checkworthiness(Path(data) / filename)
+        texts, labels, groups = rows[name]
         vectors = cached_embeddings(texts, embedder=embedder, cache=cache, name=filename.split(".")[0])
         whole = Part(texts, np.asarray(labels), groups, np.hstack([vectors, features_matrix(texts)]))
         if name == "ct2021-dev":
-            parts["ct2021"]["test"] = whole
+            parts["ct2021"]["test"] = _subset(whole, sides[name]["test"])
             continue
-        sides = (split_rows(len(texts), seed=seed, share=0.15) if name == "ct2021"
-                 else split_by_group(groups, seed=seed))
-        if not sides["train"] or not sides["dev"] or len({int(y) for y in whole.labels[sides["dev"]]}) < 2:
-            raise InputError(f"{filename}: too few rows or groups to hold out a dev part with both labels")
-        parts[name] = {side: _subset(whole, idx) for side, idx in sides.items()}
+        parts[name] = {side: _subset(whole, idx) for side, idx in sides[name].items()}
     return parts
 
 

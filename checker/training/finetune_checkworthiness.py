@@ -1,6 +1,6 @@
 """Fine-tuning the check-worthiness classifier on CPU: MiniLM's layers and a two-class head.
 
-The splits are the linear trainer's (`split_by_group` / `split_rows` with the same seed), so
+The splits are the linear trainer's (`clean_sides`, across datasets, with the same seed), so
 the figures compare. MiniLM's token embeddings and its lower `split` layers are frozen:
 their hidden states are computed once per sentence, and the layers above and the head are
 trained on them (by default every layer, `split` 0: three epochs take about half an hour on
@@ -25,9 +25,8 @@ from typing import Any
 import numpy as np
 
 from checker.errors import InputError
-from checker.evaluate.data import load_checkworthiness
 from checker.evaluate.metrics import best_f1_threshold, classification_scores
-from checker.training.checkworthiness import FILES, split_by_group, split_rows
+from checker.training.checkworthiness import FILES, clean_sides
 
 
 @dataclass(frozen=True)
@@ -87,18 +86,15 @@ class Rows:
 
 def load_splits(data: Path, *, seed: int) -> dict[str, dict[str, Rows]]:
     """{dataset: {train|dev|test: Rows}}, the same rows as the linear trainer's parts."""
+    rows, sides, _ = clean_sides(data, seed=seed)
     out: dict[str, dict[str, Rows]] = {}
-    for name, filename in FILES.items():
-        texts, labels, groups = load_checkworthiness(Path(data) / filename)
+    for name in FILES:
+        texts, labels, groups = rows[name]
         whole = Rows(texts, np.asarray(labels), groups)
         if name == "ct2021-dev":
-            out["ct2021"]["test"] = whole
+            out["ct2021"]["test"] = whole.subset(sides[name]["test"])
             continue
-        sides = (split_rows(len(texts), seed=seed, share=0.15) if name == "ct2021"
-                 else split_by_group(groups, seed=seed))
-        if not sides["train"] or not sides["dev"] or len({int(y) for y in whole.labels[sides["dev"]]}) < 2:
-            raise InputError(f"{filename}: too few rows or groups to hold out a dev part with both labels")
-        out[name] = {side: whole.subset(idx) for side, idx in sides.items()}
+        out[name] = {side: whole.subset(idx) for side, idx in sides[name].items()}
     return out
 
 

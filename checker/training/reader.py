@@ -1,4 +1,4 @@
-"""Training the reader (checker/evidence/reader.py) on CPU.
+"""Training the reader (checker/reading/model.py) on CPU.
 
 Data, with what is held out:
 - relevance: the train qrels of SciFact, CheckThat! 2021 2A and 2B. Positives are the best
@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.evidence.reader import LABELS, apply_heads, load_base, mean_pool
+from checker.reading.model import LABELS, apply_heads, load_base, mean_pool
 
 Log = Callable[[str], None]
 DATASETS = ("scifact", "checkthat2021-2a", "checkthat2021-2b")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from checker.evidence.reader import LABELS, load_base
+from checker.reading.model import LABELS, load_base
 from checker.training.reader import (
     Example,
     Log,
@@ -91,7 +91,7 @@ def calibrate(folder: Path, examples: Sequence[Example], *, model_name: str, log
 
     import numpy as np
 
-    from checker.evidence.reader import Reader
+    from checker.reading.model import Reader
     from checker.text.embed import get_embedder
 
     reader = Reader(folder)

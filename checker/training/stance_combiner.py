@@ -1,4 +1,4 @@
-"""Fitting the stance combiner (`checker/evidence/stance_rules.py`) on out-of-fold reader logits.
+"""Fitting the stance combiner (`checker/reading/stance_rules.py`) on out-of-fold reader logits.
 
 `train reader --cv --cv-out FILE` writes each stance row's logits from a reader that never saw
 that row. The combiner is a multinomial logistic regression (scikit-learn, balanced class
@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from checker.errors import InputError
-from checker.evidence.reader import LABELS
-from checker.evidence.stance_rules import FEATURES, features
+from checker.reading.model import LABELS
+from checker.reading.stance_rules import FEATURES, features
 
 C = 1.0
 

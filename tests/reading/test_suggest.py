@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checker.evidence.rerank import suggest
+from checker.reading.suggest import suggest
 from checker.types import Hit, Passage
 
 

@@ -14,7 +14,7 @@ trained parts ship in `checker/models/reader/` as small plain files:
   similarity of claim and passage (`dense` in `score`): the logistic fit on held-out
   calibration pairs decides how much each signal counts. With a "combiner" entry, the stance
   comes from a logistic layer over the stance logits and the rule checks
-  (`checker/evidence/stance_rules.py`) instead of the stance head alone.
+  (`checker/reading/stance_rules.py`) instead of the stance head alone.
 
 `python -m checker train reader` reproduces them. torch and transformers load on first use.
 """
@@ -33,7 +33,7 @@ import numpy as np
 
 from checker.config import PROJECT_ROOT
 from checker.errors import ModelError
-from checker.evidence.stance_rules import Combiner, features
+from checker.reading.stance_rules import Combiner, features
 
 LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
 DEFAULT_DIR = PROJECT_ROOT / "checker" / "models" / "reader"

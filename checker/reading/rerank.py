@@ -9,10 +9,7 @@ suggested verdict. No torch here: the reader is anything with `score(claims, pas
 - The floor: a passage below it is not evidence. It is kept apart as a "weaker match" (at most
   `top_k` of them), carries no checks and raises no ⚠️. A claim with nothing above the floor
   has no suggestion: "No relevant evidence in the corpus".
-- The suggestion, from the passages above the floor: for SUPPORTS and REFUTES, the best
-  relevance x stance probability over the passages. The higher of the two, if it reaches 0.5,
-  is the suggestion, with that value as its confidence and the passages that lean that way as
-  its evidence; otherwise NOT_ENOUGH_INFO, with confidence 1 - that value.
+- The suggestion, from the passages above the floor (`checker.reading.suggest`).
 """
 
 from __future__ import annotations
@@ -21,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from checker.reading.suggest import suggest
 from checker.types import Hit, Suggestion
 
 
@@ -62,18 +60,3 @@ def rerank(reader: Scorer, queries: Sequence[str], hits: Sequence[Sequence[Hit]]
         weaker = [h for h in judged if (h.relevance or 0.0) < floor][:top_k]
         out.append(Reading(shown, weaker, suggest(shown)))
     return out
-
-
-def suggest(shown: Sequence[Hit]) -> Suggestion | None:
-    """The suggested verdict from the evidence above the floor; None when there is none."""
-    judged = [h for h in shown if h.relevance is not None and h.stance_probabilities]
-    if not judged:
-        return None
-    best = {}
-    for label in ("SUPPORTS", "REFUTES"):
-        best[label] = max((h.relevance or 0.0) * dict(h.stance_probabilities)[label] for h in judged)
-    label = max(best, key=lambda k: best[k])
-    if best[label] >= 0.5:
-        ids = tuple(h.passage.passage_id for h in judged if h.stance == label)
-        return Suggestion(label, round(best[label], 6), ids)
-    return Suggestion("NOT_ENOUGH_INFO", round(1 - best[label], 6), tuple(h.passage.passage_id for h in judged))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from checker.errors import ModelError
-from checker.evidence.stance_rules import FEATURES, Combiner, features, rule_features
+from checker.reading.stance_rules import FEATURES, Combiner, features, rule_features
 from checker.training.stance_combiner import cv_combiner, fit_combiner
 
 

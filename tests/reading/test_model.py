@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from checker.errors import ModelError
-from checker.evidence.reader import DEFAULT_DIR, LABELS, Reader, get_reader
+from checker.reading.model import DEFAULT_DIR, LABELS, Reader, get_reader
 
 pytestmark = pytest.mark.model
 
@@ -85,7 +85,7 @@ def test_shipped_files_are_small_and_not_pickles() -> None:
 def test_shipped_stance_uses_the_rule_checks() -> None:
     """The shipped reader carries its stance combiner, and it reads the checks: the same logits
     with a differing number lean further towards REFUTES than with an agreeing one."""
-    from checker.evidence.stance_rules import FEATURES
+    from checker.reading.stance_rules import FEATURES
 
     reader = get_reader()
     assert reader.combiner is not None
