@@ -61,7 +61,7 @@ def test_dates_a_day_apart_join_two_datasets() -> None:
 def test_the_fixed_test_file_stays_test() -> None:
     """Every row of the CheckThat! 2021 dev file is test, and a train tweet equal to one of them
     is not trained on."""
-    dev = Dataset(["Vaccines contain microchips that track you, a post said."] * 1 + ["Another tweet here."], [None, None])
+    dev = Dataset(["Vaccines contain microchips that track you, a post said.", "Another tweet here."], [None, None])
     train = Dataset(["vaccines contain MICROCHIPS that track you a post said"] + [f"tweet {i}" for i in range(20)],
                     [None] * 21)
     sides, _ = clean_splits({"ct2021": train, "ct2021-dev": dev}, seed=0)
