@@ -59,7 +59,8 @@ def doc_run(index, cands: dict[str, object], config: RetrievalConfig) -> dict[st
 
 def configs() -> list[tuple[str, RetrievalConfig]]:
     out = [("BM25 alone", RetrievalConfig(mode="lexical")), ("MiniLM alone", RetrievalConfig(mode="dense")),
-           ("RRF k=60", RetrievalConfig()), ("RRF k=20", RetrievalConfig(rrf_k=20))]
+           ("RRF k=60", RetrievalConfig(fusion="rrf", rrf_k=60)),
+           ("RRF k=20", RetrievalConfig(fusion="rrf", rrf_k=20))]
     out += [(f"weighted w={w}", RetrievalConfig(fusion="weighted", dense_weight=w)) for w in WEIGHTS]
     return out
 
