@@ -119,7 +119,12 @@ def test_a_day_the_month_lacks_is_compared_not_a_crash() -> None:
 
 
 def test_superscript_digits_are_not_read_as_days() -> None:
-    """'0²' is a digit string to str.isdigit() but not to int(): found by the property test."""
+    """'0²' is a digit string to str.isdigit() but not to int(): found by the property test. The
+    date read is "May 2020" alone, which agrees with 1 May 2020, and neither '0²' nor '3²
+    percent' is read as a figure."""
     from checker.compare import compare
 
-    assert isinstance(compare("On 0² May 2020 it was 3² percent.", "On 1 May 2020 it was 9 percent."), list)
+    claim = "On 0² May 2020 it was 3² percent."
+    checks = compare(claim, "On 1 May 2020 it was 9 percent.")
+    assert [(c.kind, c.status, claim[c.claim_span[0]:c.claim_span[1]]) for c in checks] == [
+        ("date", "agrees", "May 2020")]
