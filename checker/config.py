@@ -52,7 +52,7 @@ class Settings:
     index: Path = PROJECT_ROOT / ".checker" / "index"
     db: str = ""
     top_k: int = 5
-    claim_threshold: float = 0.31
+    claim_threshold: float = 0.38
     evidence_batch: int = 20  # claims whose evidence is searched at once: the app's first batch, each batch after
     max_sentences: int = 2_000  # sentences scored per text at most; beyond it the notes say what was left out
     max_article_chars: int = 10_000_000
@@ -72,6 +72,7 @@ class Settings:
     match_dense_weight: float = 0.5
     warm_up: bool = True  # the app loads the model in the background when its first page is shown
     reader: bool = True  # re-rank and judge evidence with the reader (checker/reading/model.py)
+    reader_dir: Path = PROJECT_ROOT / "checker" / "models" / "reader"  # the reader's weights folder
     rerank_depth: int = 20  # fused candidates the reader judges per claim
     relevance_floor: float = -1.0  # below it a passage is not evidence; negative: the floor tuned in training
     debug: bool = False

@@ -328,8 +328,9 @@ def train_finetuned(data: Path, *, seed: int = 0, cfg: FinetuneConfig | None = N
               "calibration": [a, b], "threshold": threshold, "files": {},
               "meta": {"seed": seed, "hyperparameters": asdict(cfg) | {"best_epoch": fit["best_epoch"]},
                        "trained_on": [FILES[k] for k in DATASETS if k in cfg.train_on],
-                       "split": "by group; test share 0.2, dev share 0.1 (CheckThat! 2021: 15% of train rows "
-                                "as dev, its dev file as test); calibrated and thresholded on ClaimBuster dev",
+                       "split": "by group across datasets (checker/training/splits.py); test share 0.2, dev share "
+                                "0.1 (CheckThat! 2021: 15% of train rows as dev, its dev file as test); no "
+                                "normalised text on two sides; calibrated and thresholded on ClaimBuster dev",
                        "dev": rounded(report["dev"]), "held_out": rounded(report["test"]),
                        "command": command_line(cfg, seed)}}
     return config, tensors, report
