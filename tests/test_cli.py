@@ -116,6 +116,11 @@ def test_index_command_builds_then_reports_up_to_date(tmp_path: Path) -> None:
     assert b"1 embedded" in first.stdout and b"warning: " in first.stderr and b"bad.pdf" in first.stderr
     second = run_cli("index", "--corpus", str(corpus), "--index", str(tmp_path / "idx"), home=tmp_path)
     assert b"up to date" in second.stdout
+    (tmp_path / "idx" / "manifest.json").write_text("{")
+    third = run_cli("index", "--corpus", str(corpus), "--index", str(tmp_path / "idx"), home=tmp_path)
+    err = third.stderr.decode()
+    assert third.returncode == 0 and b"1 embedded" in third.stdout, err
+    assert "warning: the index at" in err and "damaged manifest" in err and "rebuilt it from scratch" in err
 
 
 def test_index_from_another_model_gives_rebuild_hint(tmp_path: Path, tiny_docs, hash_embedder) -> None:

@@ -34,6 +34,8 @@ def _update_index() -> None:
         st.error(escape_markdown(str(exc)))
         return
     bar.progress(1.0, text="Done")
+    if report.damaged:
+        st.warning(escape_markdown(f"{report.damaged}; rebuilt it from scratch."))
     if report.up_to_date:
         st.success("The index is already up to date.")
     else:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from checker.config import Settings, load_settings
+from checker.errors import CheckerError
 
 if TYPE_CHECKING:  # imported when first used, so that the first page appears sooner
     from checker.evidence.index import EvidenceIndex
@@ -28,7 +29,7 @@ def _stamp(folder: Path) -> str:
 
     try:
         return Manifest.read(folder).created + str((folder / "manifest.json").stat().st_mtime_ns)
-    except Exception:
+    except (CheckerError, OSError):  # none or damaged (loading it says which), or swapped out meanwhile
         return "missing"
 
 
@@ -51,15 +52,18 @@ def _load_model(model: str) -> None:
     reader) and run one check of a sentence, so that the first real check waits for none of it."""
     state = _warm[model]
     started = time.perf_counter()
+    state["error"] = "an unexpected error (its traceback is in the server's log)"  # unless it gets through
     try:
         importlib.import_module("checker.workbench")
         from checker.pipeline import check_article, reader_options
 
         cfg = settings()
         check_article(WARM_TEXT, retriever=retriever(), top_k=cfg.top_k, **reader_options(cfg))
-    except Exception as exc:  # shown on the page; the check itself reports it properly
+        state["error"] = None
+    except CheckerError as exc:  # shown on the page; the check itself reports it properly
         state["error"] = (str(exc) or type(exc).__name__).splitlines()[0][:200]
-    state["seconds"] = time.perf_counter() - started
+    finally:  # any other error goes on to the thread's excepthook, which logs it
+        state["seconds"] = time.perf_counter() - started
 
 
 def warm_up() -> None:

@@ -30,10 +30,6 @@ def escape_markdown(text: str) -> str:
     return escaped.replace("\n", "  \n")
 
 
-def escape_html(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
 def safe_link(url: str | None, label: str = "source") -> str:
     """A Markdown link for http(s) URLs only; anything else is shown as escaped text."""
     if not url:

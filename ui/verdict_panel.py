@@ -90,15 +90,17 @@ def history(claim: wb.WorkClaim) -> None:
     versions = store.history(claim.claim_id)
     with st.expander(f"History ({len(versions)} versions)"):
         engine = importlib.import_module("checker.workbench")
+        from checker.verdicts.store import changed_evidence
+
         current = engine.current_hashes(resources.index().passages)
         for v in reversed(versions):
             st.markdown(f"**v{v.version} · {v.label.value}** by {escape_markdown(v.reviewer)} at "
                         f"{v.created_at[:19].replace('T', ' ')}")
             if v.note:
                 st.caption(escape_markdown(v.note))
+            stale = set(changed_evidence(v.evidence, current))
             for e in v.evidence:
-                changed = (" — ⚠️ this passage has changed since"
-                           if current.get(e.passage_id) != e.passage_hash else "")
+                changed = " — ⚠️ this passage has changed since" if e in stale else ""
                 st.caption(f"cites {escape_markdown(e.title)} ({escape_markdown(e.passage_id)}){changed}")
             if v.version != claim.verdict.version:
                 st.button(f"Restore version {v.version}", key=f"revert_{claim.claim_id}_{v.version}",

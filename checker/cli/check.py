@@ -34,6 +34,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     report = build_index(loaded.documents, embedder, settings.index,
                          batch_size=settings.batch_size, force=args.force, max_shards=settings.max_shards,
                          progress=_progress_bar("embedding passages"))
+    if report.damaged:
+        _stderr(f"warning: {report.damaged}; rebuilt it from scratch")
     if report.up_to_date:
         print(f"index at {report.folder} is up to date: {report.documents} documents, "
               f"{report.passages} passages")

@@ -85,7 +85,10 @@ def train_dense(vectors: np.ndarray, spec: IndexSpec) -> Any:
 
 
 def build_dense(vectors: np.ndarray, spec: IndexSpec) -> Any:
-    """The FAISS index `spec` describes, over `vectors` (L2-normalised float32 rows)."""
+    """The FAISS index `spec` describes, over `vectors` (L2-normalised float32 rows), in one step.
+
+    What `bench/search_scale.py` measures at a million passages; the index folder builds the same
+    thing shard by shard (`train_dense`, then each shard's codes)."""
     dense = train_dense(vectors, spec)
     if len(vectors):
         dense.add(np.ascontiguousarray(vectors, dtype=np.float32))

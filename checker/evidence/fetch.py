@@ -138,11 +138,6 @@ def _target(url: str, *, allow_private: bool, clock: _Clock) -> _Target:
     return _Target(url, scheme, host, port, path, addresses[0])
 
 
-def check_url(url: str, *, allow_private: bool = False, timeout: float = 15.0) -> str:
-    """The URL if it may be fetched, else InputError saying why."""
-    return _target(url, allow_private=allow_private, clock=_Clock(timeout)).url
-
-
 class _PinnedHTTP(http.client.HTTPConnection):
     """HTTP to a checked address; the Host header still names the host."""
 

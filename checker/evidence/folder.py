@@ -124,10 +124,3 @@ def clean_leftovers(target: Path) -> None:
         else:
             shutil.rmtree(path, ignore_errors=True)
 
-
-def fsync_tree(folder: Path) -> None:
-    """Flush every file under `folder` to disk, so that a swapped-in version is whole after a crash."""
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with path.open("rb") as fh:
-                os.fsync(fh.fileno())

@@ -34,7 +34,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +53,21 @@ from checker.evidence.dense import (
 )
 from checker.evidence.folder import new_version, recover, swap_in
 from checker.evidence.lexical import LexicalIndex, tokenize
-from checker.evidence.manifest import FLAT_FORMAT, FORMAT_VERSION, MANIFEST, Manifest, broken, spec_of, versions
+from checker.evidence.manifest import (
+    FLAT_FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    DamagedIndexError,
+    Manifest,
+    broken,
+    spec_of,
+    versions,
+)
 from checker.evidence.reuse import PassageVectors, Previous, Rows, plan_increment, read_flat, read_shards, take_over
 from checker.evidence.shards import (
     QUANTIZER,
     SHARDS,
+    UNREADABLE,
     NewShard,
     Shard,
     StoredShard,
@@ -73,6 +83,7 @@ from checker.types import Document, Passage
 MAX_SHARDS = 8  # a build that would leave more shards compacts them into one (CHECKER_MAX_SHARDS)
 MAX_DELETED = 0.25  # ...and so does one that would leave more than this share of the rows deleted
 Progress = Callable[[int, int], None]
+_UNLOADABLE: tuple[type[Exception], ...] = (*UNREADABLE, RuntimeError)  # RuntimeError: FAISS on a damaged file
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,7 @@ class BuildReport:
     up_to_date: bool = False
     shards: int = 1  # in the index now
     compacted: bool = True  # written as one shard (a fresh build or a compaction), not as an increment
+    damaged: str = ""  # why the index that was there could not be used, when it was rebuilt from scratch
 
 
 class EvidenceIndex:
@@ -160,12 +172,12 @@ def _load_version(folder: Path, version: Path) -> EvidenceIndex:
         else:
             got = assemble(version, manifest.parts(), spec, manifest.dim)
             index = EvidenceIndex(version, manifest, got.passages, got.dense, got.lexical, got.vectors, got.ids)
-    except (OSError, ValueError, RuntimeError, KeyError) as exc:
-        raise broken(folder, f"is incomplete or damaged ({type(exc).__name__}: {exc})") from exc
+    except _UNLOADABLE as exc:
+        raise broken(folder, f"is incomplete or damaged ({type(exc).__name__}: {exc})", force=True) from exc
     dense, vectors, n = index.dense, index.vectors, len(index.passages)
     if dense.ntotal != n or dense.d != manifest.dim or len(vectors) != n or n != manifest.passages:
         raise broken(folder, f"is inconsistent ({dense.ntotal} vectors, {len(vectors)} rows in vectors.npy, "
-                              f"{n} passages)")
+                              f"{n} passages)", force=True)
     index.folder = folder
     return index
 
@@ -194,16 +206,26 @@ def _corpus_digest(doc_hashes: Sequence[str]) -> str:
 
 
 def _is_current(folder: Path, digest: str, model: str, index_type: str | None) -> bool:
+    """Whether `folder` holds the index of this corpus and model; False when it holds none.
+
+    DamagedIndexError when its manifest is unreadable or names a format or FAISS type this
+    version does not read: the caller says so, rather than taking it for "not built yet"."""
     try:
         m = Manifest.read(Path(folder))
-        return (m.format_version in (FLAT_FORMAT, FORMAT_VERSION) and same_model(m.model, model)
-                and m.corpus_hash == digest and spec_of(m, folder) == choose_index_type(m.passages, index_type))
-    except Exception:
+    except IndexMissingError:
         return False
+    if m.format_version not in (FLAT_FORMAT, FORMAT_VERSION):
+        raise broken(folder, f"has format {m.format_version}, this version reads {FORMAT_VERSION}")
+    return (same_model(m.model, model) and m.corpus_hash == digest
+            and spec_of(m, folder) == choose_index_type(m.passages, index_type))
 
 
 def is_up_to_date(folder: Path, documents: Sequence[Document], model: str) -> bool:
-    return _is_current(Path(folder), corpus_hash(documents), model, None)
+    """False also for a damaged index: `build_index` then rebuilds it and its report says why."""
+    try:
+        return _is_current(Path(folder), corpus_hash(documents), model, None)
+    except DamagedIndexError:
+        return False
 
 
 class _Vanished(Exception):
@@ -232,10 +254,16 @@ def build_index(
     folder = Path(folder)
     doc_hashes = [document_hash(d) for d in documents]
     digest = _corpus_digest(doc_hashes)
-    if not force and _is_current(folder, digest, embedder.name, index_type):
-        m = Manifest.read(folder)
-        return BuildReport(folder, m.documents, m.passages, 0, m.passages, 0.0, up_to_date=True,
-                           shards=len(m.shards) or 1, compacted=False)
+    damaged = ""
+    if not force:
+        try:
+            current = _is_current(folder, digest, embedder.name, index_type)
+        except DamagedIndexError as exc:  # rebuilt from scratch below, and reported
+            current, damaged, force = False, exc.reason, True
+        if current:
+            m = Manifest.read(folder)
+            return BuildReport(folder, m.documents, m.passages, 0, m.passages, 0.0, up_to_date=True,
+                               shards=len(m.shards) or 1, compacted=False)
     for attempt in range(3):
         try:
             report = _build(documents, doc_hashes, digest, embedder, folder, batch_size=batch_size,
@@ -245,7 +273,8 @@ def build_index(
             if attempt == 2:
                 raise
     return BuildReport(folder, len(documents), report.passages, report.embedded, report.reused,
-                       time.perf_counter() - started, shards=report.shards, compacted=report.compacted)
+                       time.perf_counter() - started, shards=report.shards, compacted=report.compacted,
+                       damaged=damaged or report.damaged)
 
 
 def _build(documents: Sequence[Document], doc_hashes: list[str], digest: str, embedder: Embedder, folder: Path, *,
@@ -254,18 +283,20 @@ def _build(documents: Sequence[Document], doc_hashes: list[str], digest: str, em
     dim = embedder.dim
     version = folder.resolve()  # read the previous index from one version, whatever swaps meanwhile
     manifest = None
-    with contextlib.suppress(Exception):
+    with contextlib.suppress(IndexMissingError, IndexMismatchError):  # none, or damaged: build afresh
         manifest = Manifest.read(version)
     usable = (not force and manifest is not None and same_model(manifest.model, embedder.name)
               and manifest.dim == dim)
     stored: list[StoredShard] = []
+    damaged = ""
     if usable and manifest is not None and manifest.format_version == FORMAT_VERSION:
         try:
             stored = [StoredShard(version / SHARDS / s.name, s, dim) for s in manifest.parts()]
-        except (OSError, ValueError) as exc:
+        except UNREADABLE as exc:
             if not version.exists():
                 raise _Vanished() from exc
-            usable = False  # a damaged shard: build afresh
+            usable = False  # a damaged shard: build afresh, and say so
+            damaged = f"the index at {folder} has a damaged shard ({type(exc).__name__}: {exc})"
         usable = usable and (manifest.index_type == "flat" or (version / QUANTIZER).is_file())
     build = functools.partial(_write_version, folder, version, embedder, digest, len(documents), batch_size,
                               progress)
@@ -285,13 +316,14 @@ def _build(documents: Sequence[Document], doc_hashes: list[str], digest: str, em
         try:
             previous = read_shards(stored, dim, manifest.pipeline == _pipeline_version()) if stored \
                 else read_flat(version, dim, _pipeline_version())
-        except (OSError, ValueError) as exc:
+        except UNREADABLE as exc:
             if not version.exists():
                 raise _Vanished() from exc
+            damaged = f"the index at {folder} is incomplete or damaged ({type(exc).__name__}: {exc})"
     old_rows = previous or Previous.nothing(dim)
     rows = take_over(documents, doc_hashes, old_rows, split_passages)
     spec = choose_index_type(len(rows.lines), index_type)
-    return build(spec, [], rows, None, old_rows)
+    return replace(build(spec, [], rows, None, old_rows), damaged=damaged)
 
 
 def _write_version(folder: Path, version: Path, embedder: Embedder, digest: str, documents: int, batch_size: int,

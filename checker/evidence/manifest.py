@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,18 +60,37 @@ class Manifest:
                 raise ValueError(f"a JSON {type(data).__name__}, not an object")
             names = cls.__dataclass_fields__
             manifest = cls(**{k: v for k, v in data.items() if k in names})
+            manifest._check_types()
             manifest.parts()
             return manifest
         except (ValueError, TypeError, OSError) as exc:
             raise broken(shown, f"has a damaged manifest {path.name} ({exc})") from exc
 
+    def _check_types(self) -> None:
+        """TypeError naming the first field whose JSON value has the wrong type."""
+        for name, hint in typing.get_type_hints(type(self)).items():
+            kind = typing.get_origin(hint) or hint  # dict[str, str] -> dict
+            value = getattr(self, name)
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                raise TypeError(f"{name} is {type(value).__name__}, not {kind.__name__}")
+
     def parts(self) -> list[Shard]:
         return [Shard.from_json(s) for s in self.shards]
 
 
-def broken(folder: Path, what: str) -> IndexMismatchError:
-    return IndexMismatchError(f"the index at {folder} {what}; rebuild it with: "
-                              f"python -m checker index --index {folder}")
+class DamagedIndexError(IndexMismatchError):
+    """An index folder that cannot be read as it is; `reason` is the message without the rebuild hint."""
+
+    reason: str = ""
+
+
+def broken(folder: Path, what: str, *, force: bool = False) -> DamagedIndexError:
+    """The error for an index that cannot be read; `force` when only a rebuild that reuses nothing mends it
+    (a plain one takes unchanged shards over as they are)."""
+    command = f"python -m checker index --index {folder}" + (" --force" if force else "")
+    exc = DamagedIndexError(f"the index at {folder} {what}; rebuild it with: {command}")
+    exc.reason = f"the index at {folder} {what}"
+    return exc
 
 
 def spec_of(manifest: Manifest, folder: Path) -> IndexSpec:

@@ -21,8 +21,11 @@ import numpy as np
 
 from checker.evidence.dense import ShardedVectors
 from checker.evidence.lexical import TermCounts
-from checker.evidence.shards import Shard, StoredShard, merge_ranges, read_passages
+from checker.evidence.shards import UNREADABLE, Shard, StoredShard, merge_ranges, read_passages
 from checker.types import Document, Passage
+
+# what reading the old rows raises: an unreadable file (UNREADABLE) or a rows.json value of the wrong type
+_ROWS_UNREADABLE: tuple[type[Exception], ...] = (*UNREADABLE, TypeError)
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,14 @@ def read_flat(folder: Path, dim: int, pipeline: str) -> Previous | None:
         vectors = np.load(folder / "vectors.npy", mmap_mode="r")
         rows = json.loads((folder / "rows.json").read_text(encoding="utf-8")) if (folder / "rows.json").exists() \
             else {}
+        if not isinstance(rows, dict):
+            return None
         hashes = rows.get("passages")
         if hashes is None:  # an index from before rows.json: embeddings only
             _, hashes = read_passages(folder / "passages.jsonl")
-        if len(hashes) != len(vectors) or vectors.shape[1:] != (dim,):
+        if not isinstance(hashes, list) or len(hashes) != len(vectors) or vectors.shape[1:] != (dim,):
             return None
-    except Exception:  # an unreadable old index is simply not reused
+    except UNREADABLE:  # an unreadable old index is simply not reused
         return None
     try:
         if rows.get("version") != pipeline:
@@ -66,7 +71,7 @@ def read_flat(folder: Path, dim: int, pipeline: str) -> Previous | None:
         if not (len(lines) == len(rows["documents"]) == len(terms.length) == len(hashes)
                 and len(terms.ptr) == len(hashes) + 1 and terms.ptr[-1] == len(terms.ids)):
             raise ValueError("rows disagree")
-    except Exception:  # older or damaged rows: reuse the embeddings only
+    except _ROWS_UNREADABLE:  # older or damaged rows: reuse the embeddings only
         return Previous(vectors, hashes, {}, [], TermCounts.empty())
     by_document: dict[str, list[int]] = {}
     for row, doc in enumerate(rows["documents"]):

@@ -25,6 +25,7 @@ import functools
 import json
 import os
 import shutil
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ from checker.types import Passage
 
 SHARDS = "shards"
 QUANTIZER = "quantizer.faiss"
+# What reading a missing, truncated or garbled index file raises: the OS, numpy (an empty .npy is
+# EOFError, a broken .npz BadZipFile, a missing array KeyError) and json (ValueError).
+UNREADABLE: tuple[type[Exception], ...] = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
 
 @dataclass(frozen=True)

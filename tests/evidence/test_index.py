@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from checker.errors import IndexMismatchError, IndexMissingError
-from checker.evidence.index import build_index, load_index
+from checker.evidence.index import build_index, is_up_to_date, load_index
 from checker.evidence.retrieve import Retriever
 from tests.conftest import HashEmbedder
 
@@ -59,6 +59,92 @@ def test_damaged_index_is_reported(tmp_path: Path, tiny_docs, hash_embedder) -> 
     (tmp_path / "idx" / "shards" / "00000" / "terms.npz").write_bytes(b"garbage")
     with pytest.raises(IndexMismatchError, match="damaged"):
         load_index(tmp_path / "idx")
+
+
+
+@pytest.mark.parametrize("victim, data", [("terms.npz", b""), ("vectors.npy", b""), ("rows.npz", b"PK\x03\x04junk")])
+def test_truncated_shard_files_are_damage_not_a_traceback(tmp_path: Path, tiny_docs, hash_embedder, victim: str,
+                                                         data: bytes) -> None:
+    """An empty .npy (EOFError) or a broken .npz (BadZipFile) is a damaged index to load, and a rebuild over it says
+    so and starts afresh."""
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, hash_embedder, folder)
+    (folder / "shards" / "00000" / victim).write_bytes(data)
+    if victim != "rows.npz":  # rows.npz is read by builds only
+        with pytest.raises(IndexMismatchError, match=r"damaged .*rebuild it with: python -m checker index .* --force"):
+            load_index(folder)
+    docs = [*tiny_docs, replace(tiny_docs[0], doc_id="new", text="Talks resume in Geneva soon.")]
+    report = build_index(docs, hash_embedder, folder)
+    if victim == "terms.npz":  # an incremental build takes the shard over unread, so only --force mends it
+        assert report.damaged == ""
+        report = build_index(docs, hash_embedder, folder, force=True)
+    else:
+        assert "damaged" in report.damaged and report.embedded == 4
+    assert len(load_index(folder)) == report.passages == 4
+
+
+@pytest.mark.parametrize("manifest", ["{", "[]", '{"model": "m"}', "PASSAGES"])
+def test_damaged_manifest_is_reported_then_rebuilt(tmp_path: Path, tiny_docs, hash_embedder, manifest: str) -> None:
+    """A manifest that cannot be read is not taken for "no index yet": loading says it is damaged, and a build
+    rebuilds from scratch and says why in its report (the CLI and the Corpus page show it)."""
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, hash_embedder, folder)
+    path = folder / "manifest.json"
+    good = json.loads(path.read_text())
+    path.write_text(json.dumps({**good, "passages": "three"}) if manifest == "PASSAGES" else manifest)
+    with pytest.raises(IndexMismatchError, match="damaged manifest"):
+        load_index(folder)
+    assert not is_up_to_date(folder, tiny_docs, hash_embedder.name)
+    report = build_index(tiny_docs, hash_embedder, folder)
+    assert report.damaged.startswith(f"the index at {folder} has a damaged manifest manifest.json (")
+    assert "rebuild it with" not in report.damaged
+    assert (report.embedded, report.reused, report.up_to_date) == (3, 0, False)
+    assert len(load_index(folder)) == 3
+    again = build_index(tiny_docs, hash_embedder, folder)
+    assert again.up_to_date and again.damaged == ""
+
+
+def test_a_first_build_reports_nothing_damaged(tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    assert build_index(tiny_docs, hash_embedder, tmp_path / "idx").damaged == ""
+
+
+def test_an_unexpected_error_reading_the_manifest_is_not_a_silent_rebuild(tmp_path: Path, tiny_docs, hash_embedder,
+                                                                          monkeypatch) -> None:
+    """Only "no index" and "damaged index" mean "build it"; any other error (a bug) goes through."""
+    import checker.evidence.index as ix
+
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, hash_embedder, folder)
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ix.Manifest, "read", boom)
+    with pytest.raises(RuntimeError, match="a bug"):
+        build_index(tiny_docs, hash_embedder, folder)
+    with pytest.raises(RuntimeError, match="a bug"):
+        is_up_to_date(folder, tiny_docs, hash_embedder.name)
+
+
+def test_a_newer_index_format_is_reported_before_it_is_replaced(tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, hash_embedder, folder)
+    path = folder / "manifest.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "format_version": 99}))
+    report = build_index(tiny_docs, hash_embedder, folder)
+    assert "has format 99" in report.damaged and report.embedded == 3
+
+
+def test_an_unknown_index_type_is_rebuilt_by_the_command_its_error_names(tmp_path: Path, tiny_docs,
+                                                                          hash_embedder) -> None:
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, hash_embedder, folder)
+    path = folder / "manifest.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "index_type": "hnsw"}))
+    with pytest.raises(IndexMismatchError, match=r"index type 'hnsw'.*python -m checker index --index \S+$"):
+        load_index(folder)
+    report = build_index(tiny_docs, hash_embedder, folder)
+    assert "index type 'hnsw'" in report.damaged and len(load_index(folder)) == 3
 
 
 def test_only_changed_documents_are_embedded_again(tmp_path: Path, tiny_docs, hash_embedder) -> None:
