@@ -50,23 +50,26 @@ def encode_tokens(tokenizer: Any, texts: Sequence[str], max_tokens: int = MAX_TO
     return dict(tokenizer(list(texts), padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"))
 
 
-def attention_mask_4d(base: Any, hidden: torch.Tensor, mask: torch.Tensor) -> Any:
-    from transformers.masking_utils import create_bidirectional_mask
+def attention_mask_4d(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The additive mask a BERT layer takes, shaped (batch, 1, 1, keys): 0 on tokens, the dtype's minimum on padding.
 
-    return create_bidirectional_mask(config=base.config, inputs_embeds=hidden, attention_mask=mask)
+    Built here rather than with transformers' internal `masking_utils`; both the eager and the SDPA
+    attention add it to the scores, so padding gets no weight."""
+    keep = mask[:, None, None, :].to(hidden.dtype)
+    return (1.0 - keep) * torch.finfo(hidden.dtype).min
 
 
 def lower_states(base: Any, tokens: dict[str, torch.Tensor], split: int) -> torch.Tensor:
     """Hidden states after the embeddings and the first `split` layers."""
     hidden = base.embeddings(input_ids=tokens["input_ids"], token_type_ids=tokens.get("token_type_ids"))
-    mask4 = attention_mask_4d(base, hidden, tokens["attention_mask"])
+    mask4 = attention_mask_4d(hidden, tokens["attention_mask"])
     for layer in base.encoder.layer[:split]:
         hidden = layer(hidden, mask4)
     return hidden
 
 
 def run_layers(base: Any, layers: Sequence[Any], hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    mask4 = attention_mask_4d(base, hidden, mask)
+    mask4 = attention_mask_4d(hidden, mask)
     for layer in layers:
         hidden = layer(hidden, mask4)
     return hidden
