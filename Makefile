@@ -1,5 +1,5 @@
 # Two commands: `make run` sets up and starts the app; `make test` sets up and runs every test.
-PYTHON ?= python3
+PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
