@@ -80,23 +80,28 @@ def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
     from checker.config import PROJECT_ROOT
     from checker.reading.model import DEFAULT_DIR
     from checker.training.reader import TrainConfig
-    from checker.training.reader_run import cross_validate, train_reader
+    from checker.training.reader_run import SOURCES, cross_validate, train_reader
 
     shared = PROJECT_ROOT.parent / "shared" / "data"
     beir = Path(args.beir) if args.beir else shared / "beir"
-    stance = Path(args.stance) if args.stance else shared / "stance" / "scifact-train.jsonl"
+    stance_dir = Path(args.stance) if args.stance else shared / "stance"
+    stance = stance_dir / "scifact-train.jsonl"
     for need in (beir / "scifact", stance):
         if not need.exists():
-            raise InputError(f"{need}: missing (give the data with --beir DIR and --stance FILE)")
+            raise InputError(f"{need}: missing (give the data with --beir DIR and --stance DIR)")
     cfg = TrainConfig(seed=args.seed, **{k: v for k, v in (("epochs", args.epochs), ("split", args.split),
                                                             ("max_length", args.max_length),
                                                             ("synthetic_per_label", args.synthetic))
                                          if v is not None})
-    corpus = PROJECT_ROOT / "corpus"
+    sources = tuple(w.strip() for w in (args.sources or ",".join(SOURCES)).split(",") if w.strip())
+    if args.no_synthetic:
+        sources = tuple(s for s in sources if s != "synthetic")
+    if unknown := [s for s in sources if s not in SOURCES] or ([] if sources else ["nothing"]):
+        raise InputError(f"--sources {','.join(unknown)}: choose from {', '.join(SOURCES)}")
     if args.cv:
         variants = ["plain"] if args.no_synthetic else (["synthetic"] if args.cv_synthetic_only
                                                          else ["synthetic", "plain"])
-        result = cross_validate(beir_root=beir, stance_path=stance, corpus_dir=corpus, cfg=cfg,
+        result = cross_validate(beir_root=beir, stance_path=stance, cfg=cfg,
                                 cache=settings.cache, log=_stderr, variants=variants,
                                 oof_path=Path(args.cv_out) if args.cv_out else None)
         for name, m in result.items():
@@ -108,24 +113,64 @@ def cmd_train_reader(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     out = Path(args.out) if args.out else DEFAULT_DIR
     if args.calibrate_only:
-        from checker.training.reader import relevance_examples
-        from checker.training.reader_run import calibrate
+        from checker.training.reader_run import calibrate, calibration_examples
 
-        _, cal = relevance_examples(beir, log=_stderr, seed=cfg.seed, negatives=cfg.negatives,
-                                    max_queries=args.max_queries)
+        cal = calibration_examples(beir_root=beir, stance_dir=stance_dir, cfg=cfg, cache=settings.cache,
+                                   log=_stderr, max_queries=args.max_queries, model_name=settings.model)
         meta = calibrate(out, cal, model_name=settings.model, log=_stderr)
         print(f"calibrated {out}: floor {meta['floor']:.2f}, calibration AUC {meta['report']['calibration_auc']}")
         _combiner(args, out, stance)
         return 0
-    meta = train_reader(beir_root=beir, stance_path=stance, corpus_dir=corpus, cfg=cfg, cache=settings.cache,
-                        out=out, log=_stderr, use_synthetic=not args.no_synthetic, max_queries=args.max_queries,
+    meta = train_reader(beir_root=beir, stance_dir=stance_dir, cfg=cfg, cache=settings.cache,
+                        out=out, log=_stderr, sources=sources, max_queries=args.max_queries,
                         model_name=settings.model)
     rep = meta["report"]
     print(f"saved {out}: floor {meta['floor']:.2f}, calibration AUC {rep['calibration_auc']}, "
           f"{rep['seconds']:.0f} s")
+    for name, f in rep["held_out"].items():
+        print(f"  held out {name:<14} n {f['n']} macro-F1 {f['macro_f1']:.3f} REFUTES F1 {f['refutes_f1']:.3f} "
+              f"accuracy {f['accuracy']:.3f}")
     _combiner(args, out, stance)
     if args.json:
         print(json.dumps(meta))
+    return 0
+
+
+def cmd_train_suggestion(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.config import PROJECT_ROOT
+    from checker.evaluate.metrics import STANCE_LABELS
+    from checker.reading.model import DEFAULT_DIR
+    from checker.training.splits import normalise
+    from checker.training.suggestion import attach_rule, cross_validate_rule, fit_rule, load_items
+
+    items = load_items(Path(args.source))
+    if not args.all_claims:
+        from checker.training.reader_data import heldout_scifact_claims
+
+        stance_dir = Path(args.stance) if args.stance else PROJECT_ROOT.parent / "shared" / "data" / "stance"
+        if not (stance_dir / "scifact-train.jsonl").is_file():
+            raise InputError(f"{stance_dir}: no scifact-train.jsonl (give --stance DIR, or --all-claims)")
+        held = heldout_scifact_claims(stance_dir, seed=args.seed)
+        items = [i for i in items if normalise(i.claim) in held]
+        if not items:
+            raise InputError(f"{args.source}: none of its claims is in the reader's held-out fold")
+    rule, f1 = fit_rule(items)
+    cv = cross_validate_rule(items, [normalise(i.claim) for i in items], seed=args.seed)
+    per = cv["per_class"]
+    print(f"fitted on {len(items)} claims: SUPPORTS at {rule.supports:.2f}, REFUTES at {rule.refutes:.2f} "
+          f"(macro-F1 {f1:.3f} on them)")
+    print(f"grouped 5-fold CV: accuracy {cv['accuracy']:.3f} macro-F1 {cv['macro_f1']:.3f} "
+          + " ".join(f"{lab} F1 {per[lab]['f1']:.3f}" for lab in STANCE_LABELS))
+    if not args.dry_run:
+        out = Path(args.out) if args.out else DEFAULT_DIR
+        command = f"python -m checker train suggestion --from FILE --seed {args.seed}" \
+            + (" --all-claims" if args.all_claims else "")
+        attach_rule(out, rule, {"claims": len(items), "fit_macro_f1": round(f1, 4),
+                                "cv_macro_f1": round(cv["macro_f1"], 4), "cv_accuracy": round(cv["accuracy"], 4),
+                                "command": command})
+        print(f"stored in {out / 'reader.json'}")
+    if args.json:
+        print(json.dumps({"rule": rule.to_dict(), "fit_macro_f1": f1, "cv": cv}))
     return 0
 
 
@@ -168,7 +213,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--seed", type=int, default=0, help="seed of sampling, initialisation and folds")
     r.add_argument("--out", metavar="DIR", help="where to write the weights (default: checker/models/reader)")
     r.add_argument("--beir", metavar="DIR", help="BEIR folders (default: ../shared/data/beir)")
-    r.add_argument("--stance", metavar="FILE", help="stance JSONL (default: ../shared/data/stance/scifact-train.jsonl)")
+    r.add_argument("--stance", metavar="DIR", help="stance folder with fnc1-train.jsonl, fnc1-bodies-train.jsonl, "
+                   "arc-all.jsonl, scifact-train.jsonl and feversym-dev.jsonl (default: ../shared/data/stance)")
+    r.add_argument("--sources", metavar="NAMES", help="comma-separated training sources "
+                   "(default fnc1,arc,scifact,synthetic); the held-out sets are measured whatever the choice")
     r.add_argument("--no-synthetic", action="store_true", help="leave out the synthetic stance pairs")
     r.add_argument("--calibrate-only", action="store_true",
                    help="refit the relevance calibration and floor of the weights in --out, without training")
@@ -184,3 +232,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--max-queries", type=int, default=200, help="training queries per BEIR dataset")
     r.add_argument("--json", action="store_true", help="end with one JSON line")
     r.set_defaults(run=cmd_train_reader)
+    g = trsub.add_parser("suggestion", help="the suggestion rule's thresholds, from `eval verdicts --out FILE`")
+    g.add_argument("--from", dest="source", metavar="FILE", required=True,
+                   help="per-claim JSONL written by `python -m checker eval verdicts --out FILE`")
+    g.add_argument("--out", metavar="DIR", help="the reader folder whose reader.json stores the rule "
+                   "(default: checker/models/reader)")
+    g.add_argument("--stance", metavar="DIR", help="stance folder, to find the reader's held-out SciFact claims "
+                   "(default: ../shared/data/stance)")
+    g.add_argument("--all-claims", action="store_true", help="fit on every claim, not only those the reader "
+                   "never trained on")
+    g.add_argument("--seed", type=int, default=0, help="the reader's seed (its held-out fold) and the CV folds'")
+    g.add_argument("--dry-run", action="store_true", help="print the fit and the CV; store nothing")
+    g.add_argument("--json", action="store_true", help="end with one JSON line")
+    g.set_defaults(run=cmd_train_suggestion)

@@ -8,9 +8,11 @@ Data, with what is held out:
   by a hash of the query id: 30% are never trained on (`heldout_query`), and `eval retrieval
   --held-out` measures on them; the 2A and 2B dev qrels are never trained on. A further 10% of
   the training queries form the calibration split that fits the Platt scaling and the floor.
-- stance: `scifact-train.jsonl` (relevance masked for its NOT_ENOUGH_INFO rows, which are
-  on-topic sentences of the cited abstract) and the synthetic pairs of `synthetic.py`
-  (off-topic NOT_ENOUGH_INFO pairs count as irrelevant, the rest as relevant).
+- stance (and relevance): the news, debate, science and synthetic pairs of `reader_data.py`,
+  split clean by claim and source document; FNC-1 and ARC "unrelated" pairs are irrelevant,
+  their other pairs relevant; SciFact's NOT_ENOUGH_INFO rows (on-topic sentences of the cited
+  abstract) have relevance masked. SciFact claims held out for stance are never trained on for
+  relevance either. Nothing is read from `corpus/` or the demo articles.
 
 Model: the bottom `split` layers stay frozen and their outputs are computed once per pair; a
 LoRA adapter (peft) on the layers above and two linear heads are trained on those cached
@@ -41,10 +43,10 @@ class TrainConfig:
     lora_r: int = 8
     lora_alpha: int = 16
     max_length: int = 128
-    epochs: int = 6
+    epochs: int = 3
     batch_size: int = 32
     lr: float = 1e-3
-    synthetic_per_label: int = 400
+    synthetic_per_label: int = 300
     negatives: int = 2
     seed: int = 0
 
@@ -69,19 +71,21 @@ def _calibration_query(query_id: str) -> bool:
     return int(hashlib.sha1(query_id.encode()).hexdigest(), 16) % 10 == 9
 
 
-def relevance_examples(beir_root: Path, *, log: Log, seed: int, negatives: int = 2,
-                       max_queries: int = 400) -> tuple[list[Example], list[Example]]:
+def relevance_examples(beir_root: Path, *, log: Log, seed: int, negatives: int = 2, max_queries: int = 400,
+                       exclude: frozenset[str] = frozenset()) -> tuple[list[Example], list[Example]]:
     """(training, calibration) relevance pairs from the train qrels, with BM25 hard negatives.
 
     Passages are the index's own windows (`split_passages`). The positive is the judged
     document's best BM25 passage; negatives are the best BM25 passages of unjudged documents,
     plus one random passage. BM25 rather than the hybrid retriever: embedding the 19k-document
     corpora did not fit the time budget on this shared 2-core machine (bench/RESULTS.md, Reader).
-    At most `max_queries` training queries per dataset, chosen by seed.
+    At most `max_queries` training queries per dataset, chosen by seed; queries whose normalised
+    text is in `exclude` (the held-out SciFact stance claims) are never used.
     """
     from checker.evaluate.data import load_beir
     from checker.evidence.corpus import load_corpus, split_passages
     from checker.evidence.lexical import LexicalIndex
+    from checker.training.splits import normalise
 
     rng = random.Random(seed)
     train: list[Example] = []
@@ -92,7 +96,8 @@ def relevance_examples(beir_root: Path, *, log: Log, seed: int, negatives: int =
         started = time.perf_counter()
         passages = [p for d in load_corpus([folder / "corpus.jsonl"]).documents for p in split_passages(d)]
         lexical = LexicalIndex.build([p.embedding_text() for p in passages])
-        qids = [q for q in sorted(data.queries) if not heldout_query(name, q)]
+        qids = [q for q in sorted(data.queries) if not heldout_query(name, q)
+                and normalise(data.queries[q]) not in exclude]
         rng.shuffle(qids)
         qids = sorted(qids[:max_queries])
         for qid in qids:
@@ -120,21 +125,19 @@ def stance_examples(path: Path) -> list[Example]:
                     LABELS.index(r["label"]), "scifact-stance", str(r["group"])) for r in rows]
 
 
-def synthetic_examples(beir_root: Path, corpus_dir: Path | None, *, per_label: int, seed: int) -> list[Example]:
-    from checker.training.synthetic import synthetic_pairs
-
-    docs: list[tuple[str, str]] = []
-    with (beir_root / "scifact" / "corpus.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            docs.append((f"scifact:{row['_id']}", row.get("text", "")))
-    if corpus_dir is not None and corpus_dir.is_dir():
-        from checker.evidence.corpus import load_corpus
-
-        docs += [(f"corpus:{d.doc_id}", d.text) for d in load_corpus([corpus_dir]).documents]
-    pairs = synthetic_pairs(docs, per_label=per_label, seed=seed)
-    return [Example(p.claim, p.evidence, 0 if p.edit == "other-doc" else (1 if p.label != "NOT_ENOUGH_INFO" else -1),
-                    LABELS.index(p.label), f"synthetic-{p.edit}", p.group) for p in pairs]
+def from_pair(p: Any) -> Example:
+    """A training Example from a `reader_data.StancePair`: news "unrelated" and synthetic other-document
+    pairs are irrelevant; SciFact's NOT_ENOUGH_INFO sentences and synthetic same-document passages are
+    on topic but unjudged for relevance; every other pair is relevant."""
+    if p.source in ("fnc1", "arc"):
+        rel = 0 if p.fine == "unrelated" else 1
+    elif p.source == "synthetic-other-doc":
+        rel = 0
+    elif p.source == "synthetic-same-doc" or (p.source == "scifact" and p.label == "NOT_ENOUGH_INFO"):
+        rel = -1
+    else:
+        rel = 1
+    return Example(p.claim, p.passage, rel, LABELS.index(p.label), p.source, p.doc or p.group)
 
 
 def encode_lower(examples: Sequence[Example], *, tokenizer: Any, lower: Any, max_length: int, log: Log,
@@ -272,38 +275,6 @@ def predict(model: Any, heads: dict[str, Any], examples: Sequence[Example], spli
                 rel[i] = float(r[row])
                 st[i] = [float(x) for x in s[row]]
     return rel, st
-
-
-def fit_platt(logits: Sequence[float], labels: Sequence[int], iters: int = 500) -> tuple[float, float]:
-    """a, b of p = sigmoid(a * logit + b), by Newton's method on the log loss."""
-    import numpy as np
-
-    x = np.asarray(logits, dtype=np.float64)
-    y = np.asarray(labels, dtype=np.float64)
-    a, b = 1.0, 0.0
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-(a * x + b)))
-        g = np.array([((p - y) * x).sum(), (p - y).sum()])
-        w = p * (1 - p) + 1e-9
-        h = np.array([[(w * x * x).sum(), (w * x).sum()], [(w * x).sum(), w.sum()]]) + np.eye(2) * 1e-6
-        step = np.linalg.solve(h, g)
-        a, b = a - step[0], b - step[1]
-        if abs(step).max() < 1e-9:
-            break
-    return float(a), float(b)
-
-
-def best_floor(probs: Sequence[float], labels: Sequence[int]) -> tuple[float, float]:
-    """(threshold, F1) that maximises F1 of `prob >= threshold` against labels."""
-    best = (0.5, 0.0)
-    for t in [i / 100 for i in range(5, 96)]:
-        tp = sum(1 for p, y in zip(probs, labels, strict=True) if p >= t and y)
-        fp = sum(1 for p, y in zip(probs, labels, strict=True) if p >= t and not y)
-        fn = sum(1 for p, y in zip(probs, labels, strict=True) if p < t and y)
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 > best[1] + 1e-12:
-            best = (t, f1)
-    return best
 
 
 def save(folder: Path, model: Any, heads: dict[str, Any], meta: dict[str, Any]) -> None:

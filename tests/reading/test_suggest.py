@@ -27,3 +27,56 @@ def test_weak_stances_give_not_enough_info() -> None:
     assert s is not None and s.label == "NOT_ENOUGH_INFO" and s.evidence == ("a#0",)
     assert abs(s.confidence - (1 - 0.18)) < 1e-9
     assert s.to_dict() == {"label": "NOT_ENOUGH_INFO", "confidence": 0.82, "evidence": ["a#0"]}
+
+
+def test_the_rule_decides_by_its_fitted_thresholds() -> None:
+    """The same evidence is Refuted under a low REFUTES threshold and not enough evidence under a high one."""
+    from checker.reading.suggest import Rule
+
+    hits = [_hit("a#0", 0.8, 0.1, 0.5)]  # refutation 0.4, support 0.08
+    low = suggest(hits, Rule(supports=0.5, refutes=0.3))
+    high = suggest(hits, Rule(supports=0.5, refutes=0.6))
+    assert low is not None and low.label == "REFUTES" and abs(low.confidence - 0.4) < 1e-9
+    assert high is not None and high.label == "NOT_ENOUGH_INFO"
+    tie = suggest([_hit("a#0", 1.0, 0.4, 0.4)], Rule(0.3, 0.3))
+    assert tie is not None and tie.label == "REFUTES"  # a tie goes to the refutation
+
+
+def test_each_passage_is_named_once() -> None:
+    """A passage that appears twice among the hits is named once in the suggestion."""
+    from checker.reading.suggest import Rule
+
+    s = suggest([_hit("a#0", 0.9, 0.9, 0.0), _hit("a#0", 0.9, 0.9, 0.0), _hit("b#1", 0.9, 0.8, 0.0)], Rule(0.5, 0.5))
+    assert s is not None and s.label == "SUPPORTS" and s.evidence == ("a#0", "b#1")
+
+
+def test_fit_rule_finds_thresholds_that_separate_hand_made_claims(tmp_path) -> None:
+    """Claims whose refutation is 0.3 are REFUTES, support 0.6 SUPPORTS, and weak ones NEI: the fitted rule
+    separates them (macro-F1 1.0), its CV too, and the file reader rejects a line that is not a record."""
+    import json
+
+    import pytest
+
+    from checker.errors import InputError
+    from checker.training.suggestion import cross_validate_rule, fit_rule, load_items
+
+    rows = []
+    for i in range(10):
+        rows.append({"claim": f"r{i}", "gold": "REFUTES", "evidence": [
+            {"relevance": 0.6, "stance": {"SUPPORTS": 0.1, "REFUTES": 0.5, "NOT_ENOUGH_INFO": 0.4}}]})
+        rows.append({"claim": f"s{i}", "gold": "SUPPORTS", "evidence": [
+            {"relevance": 0.8, "stance": {"SUPPORTS": 0.75, "REFUTES": 0.05, "NOT_ENOUGH_INFO": 0.2}},
+            {"relevance": 0.9, "stance": {"SUPPORTS": 0.1, "REFUTES": 0.9, "NOT_ENOUGH_INFO": 0.0},
+             "after_article": True}]})  # a later passage never counts
+        rows.append({"claim": f"n{i}", "gold": "NOT_ENOUGH_INFO", "evidence": [
+            {"relevance": 0.5, "stance": {"SUPPORTS": 0.3, "REFUTES": 0.1, "NOT_ENOUGH_INFO": 0.6}}]})
+        rows.append({"claim": f"e{i}", "gold": "NOT_ENOUGH_INFO", "evidence": []})
+    path = tmp_path / "verdicts.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    items = load_items(path)
+    rule, f1 = fit_rule(items)
+    assert f1 == 1.0 and rule.refutes <= 0.3 and 0.15 < rule.supports <= 0.6
+    assert cross_validate_rule(items, [i.claim for i in items])["macro_f1"] == 1.0
+    path.write_text('{"claim": "x"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=":1: not an `eval verdicts --out` line"):
+        load_items(path)
