@@ -58,10 +58,22 @@ def test_check_returns_the_same_object_as_the_command_line(api_server, demo_retr
 
 
 def test_check_options_top_k_and_threshold(api_server) -> None:
-    body = {"text": DEMO, "top_k": 1, "threshold": 0.99}
-    out = requests.post(f"{api_server.url}/v1/check", json=body, timeout=300).json()
-    assert all(len(c["evidence"]) <= 1 for c in out["claims"])
-    assert all(c["score"] >= 0.99 for c in out["claims"]) or out.get("every_sentence")
+    """`threshold` keeps exactly the sentences scoring at least it, in the same order: a threshold
+    between two of the demo's claim scores keeps the claims above it and drops the rest, and one
+    above the best score leaves no claim; `top_k` 1 caps each claim's evidence at one passage."""
+    url = f"{api_server.url}/v1/check"
+    base = requests.post(url, json={"text": DEMO, "top_k": 1}, timeout=300).json()
+    assert not base["every_sentence"]
+    scores = sorted({c["score"] for c in base["claims"]})
+    assert len(scores) >= 3, scores
+    cut = (scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2  # between two neighbouring scores
+    out = requests.post(url, json={"text": DEMO, "top_k": 1, "threshold": cut}, timeout=300).json()
+    kept = [c["text"] for c in base["claims"] if c["score"] >= cut]
+    assert [c["text"] for c in out["claims"]] == kept and 0 < len(kept) < len(base["claims"])
+    assert all(len(c["evidence"]) <= 1 for c in out["claims"]) and any(c["evidence"] for c in out["claims"])
+    above = (scores[-1] + 1.0) / 2
+    assert scores[-1] < above <= 1.0
+    assert requests.post(url, json={"text": DEMO, "threshold": above}, timeout=300).json()["claims"] == []
 
 
 def test_search_returns_hits(api_server) -> None:

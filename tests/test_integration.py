@@ -14,7 +14,7 @@ GENEVA_WORDS = ("geneva",)
 def _claim(reports, needle, within=5):
     top = reports[:within]
     found = [r for r in top if needle in r.claim.text]
-    assert found, f"{needle!r} not in the top 5: {[r.claim.text for r in top]}"
+    assert found, f"{needle!r} not in the top {within}: {[r.claim.text for r in top]}"
     return found[0]
 
 
@@ -33,27 +33,45 @@ def _assert_demo_expectations(reports, talks_claim: str = "breakthrough", talks_
     ), "no evidence on the Geneva talks in the top 3"
 
 
+# The demo article's "breakthrough" claim ranks 6th of its 10 claims with the check-worthiness
+# model of commit cee5282 (5th before); tests/claims/test_checkworthy.py pins the same top 6 on
+# the scores alone. 6, not "any claim": a scorer that drops it further fails here.
+DEMO_TALKS_WITHIN = 6
+
+
 def test_demo_article_claims_and_evidence(demo_retriever) -> None:
-    """Our demo article: both headline claims in the top 5, each with on-topic evidence in its top 3."""
+    """Our demo article: the troops claim in the top 5 and the breakthrough claim in the top 6,
+    each with on-topic evidence in its top 3."""
     text = DEMO_ARTICLE.read_text(encoding="utf-8")
     reports = check_article(text, retriever=demo_retriever, top_k=5).reports
-    _assert_demo_expectations(reports)
+    _assert_demo_expectations(reports, talks_within=DEMO_TALKS_WITHIN)
     for r in reports:
         assert text[r.claim.start : r.claim.end] == r.claim.text
         assert 1 <= len(r.evidence) <= 5
 
 
 @pytest.mark.shared
-def test_seed_article_claims_and_evidence(demo_retriever) -> None:
-    """The original article the demo is built around meets the same expectations."""
+def test_seed_article_troop_claim_and_evidence(demo_retriever) -> None:
+    """The original article the demo is built around: its "massing 100,000 forces" claim is in
+    the top 5, with troop-number evidence in its top 3."""
     text = shared_or_skip(SEED_ARTICLE).read_text(encoding="utf-8")
     reports = check_article(text, retriever=demo_retriever, top_k=5).reports
-    # the seed also reports the previous week's talks "ended without a breakthrough" (evidence on
-    # those talks, in Geneva on Jan. 10); the claim meant here is Blinken's on the Jan. 21 meeting
-    # With the fine-tuned scorer (bench/RESULTS.md, "Check-worthiness fine-tuned") Blinken's
-    # "no breakthrough achieved" ranks below the top 5 of the seed's claims; it must still be a
-    # claim at the default threshold, with evidence on the talks.
-    _assert_demo_expectations(reports, talks_claim="no breakthrough achieved", talks_within=len(reports))
+    troops = _claim(reports, "massing 100,000 forces")
+    assert any(any(w in (h.passage.title + h.passage.text).lower() for w in TROOP_WORDS)
+               and any(ch.isdigit() for ch in h.passage.text) for h in troops.evidence[:3])
+
+
+@pytest.mark.shared
+@pytest.mark.xfail(strict=True, reason="with the check-worthiness model of commit cee5282 the seed's 'He noted that "
+                   "there was no breakthrough achieved' scores 0.378, 18th of 26 sentences and below the 0.38 "
+                   "threshold: not a claim at all (the bound was top 5 before commit 08b56d0 loosened it to any claim)")
+def test_seed_article_talks_claim_in_top_five(demo_retriever) -> None:
+    """Blinken's "no breakthrough achieved" on the Jan. 21 meeting (not the previous week's talks
+    that "ended without a breakthrough") is among the seed's top 5 claims, with evidence on the
+    Geneva talks in its top 3: the bound this test had before it was loosened."""
+    text = shared_or_skip(SEED_ARTICLE).read_text(encoding="utf-8")
+    reports = check_article(text, retriever=demo_retriever, top_k=5).reports
+    _assert_demo_expectations(reports, talks_claim="no breakthrough achieved", talks_within=5)
 
 
 def test_real_embeddings_are_normalised_and_semantic(demo_retriever) -> None:

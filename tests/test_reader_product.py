@@ -4,11 +4,14 @@ suggestion, and the relevance floor's empty state ("No relevant evidence in the 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from checker.reading.model import DEFAULT_DIR, LABELS, ReaderScores
 from tests.conftest import ROOT
 from tests.test_cli import run_cli
 
@@ -33,20 +36,74 @@ def _check(home: Path, text: str, **env: str) -> dict:
 
 
 def test_evidence_carries_relevance_stance_and_the_claim_a_suggestion(home: Path) -> None:
-    """Every evidence object has a relevance in [0, 1] and a stance with probabilities; an
-    on-topic claim gets evidence above the floor and a suggestion citing some of it."""
+    """With the shipped reader, whatever its weights: the on-topic claim's evidence holds a
+    passage with a troop figure; relevance splits the evidence (at or above the reader's floor)
+    from the weaker matches (below it); each stance label is its most probable one; the fused
+    order is kept; and the suggestion is what checker/reading/suggest.py makes of the evidence."""
+    floor = json.loads((DEFAULT_DIR / "reader.json").read_text(encoding="utf-8"))["floor"]
     claim = _check(home, ONTOPIC)
-    assert claim["evidence"], claim["weaker_matches"]
-    for ev in claim["evidence"] + claim["weaker_matches"]:
-        assert 0.0 <= ev["relevance"] <= 1.0
-        assert ev["stance"]["label"] in {"SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"}
+    evidence, weaker = claim["evidence"], claim["weaker_matches"]
+    assert any(w in e["text"].lower() for e in evidence for w in ("troops", "forces", "soldiers")), evidence
+    assert all(e["relevance"] >= floor - 1e-6 for e in evidence) and all(w["relevance"] < floor + 1e-6 for w in weaker)
+    for ev in evidence + weaker:
         probs = ev["stance"]["probabilities"]
-        assert set(probs) == {"SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO"} and abs(sum(probs.values()) - 1) < 1e-4
-    fused = [ev["score"] for ev in claim["evidence"]]
+        assert set(probs) == set(LABELS) and abs(sum(probs.values()) - 1) < 1e-4
+        assert ev["stance"]["label"] == max(probs, key=lambda k: probs[k])
+    fused = [ev["score"] for ev in evidence]
     assert fused == sorted(fused, reverse=True)  # the fused order is kept (checker/reading/rerank.py)
+    best = {lab: max(e["relevance"] * e["stance"]["probabilities"][lab] for e in evidence)
+            for lab in ("SUPPORTS", "REFUTES")}
+    lean = max(best, key=lambda k: best[k])
     s = claim["suggestion"]
-    assert s is not None and 0.0 <= s["confidence"] <= 1.0
-    assert set(s["evidence"]) <= {ev["passage_id"] for ev in claim["evidence"]}
+    if best[lean] >= 0.5:
+        assert s["label"] == lean and s["confidence"] == pytest.approx(best[lean], abs=1e-5)
+        assert s["evidence"] == [e["passage_id"] for e in evidence if e["stance"]["label"] == lean]
+    else:
+        assert s["label"] == "NOT_ENOUGH_INFO" and s["confidence"] == pytest.approx(1 - best[lean], abs=1e-5)
+        assert s["evidence"] == [e["passage_id"] for e in evidence]
+
+
+class MarkerScorer:
+    """A hand-made reader: relevance 0.9 for a passage that mentions troops, else 0.2; a
+    passage with "127,000" refutes (0.8), any other troop passage supports (0.7)."""
+
+    floor = 0.5
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[str], list[str]]] = []
+
+    def score(self, claims: Sequence[str], passages: Sequence[str], *, dense: Sequence[float] | None = None,
+              batch_size: int = 32) -> ReaderScores:
+        self.calls.append((list(claims), list(passages)))
+        relevance = np.array([0.9 if "troops" in p else 0.2 for p in passages])
+        stance = np.array([(0.1, 0.8, 0.1) if "127,000" in p else (0.7, 0.1, 0.2) if "troops" in p
+                           else (0.1, 0.1, 0.8) for p in passages])
+        return ReaderScores(relevance, stance)
+
+
+def test_the_reader_path_with_a_hand_made_scorer(tmp_path: Path, tiny_docs, hash_embedder) -> None:
+    """The check's JSON shows exactly what the scorer said: one batch for the claim's candidates,
+    the troop passage as evidence with relevance 0.9 and REFUTES, the rest as weaker matches
+    with no checks, and the suggestion REFUTES at 0.9 x 0.8 citing the troop passage."""
+    from checker.evidence.index import build_index, load_index
+    from checker.evidence.retrieve import Retriever
+    from checker.pipeline import check_article
+
+    build_index(tiny_docs, hash_embedder, tmp_path / "idx")
+    retriever = Retriever(load_index(tmp_path / "idx"), hash_embedder)
+    scorer = MarkerScorer()
+    (claim,) = check_article(ONTOPIC, retriever=retriever, top_k=5, reader=scorer).to_dict()["claims"]
+    (call,) = scorer.calls
+    assert call[0] == [ONTOPIC] * len(call[1]) and len(call[1]) == 3  # every candidate of the tiny corpus
+    (troops,) = claim["evidence"]
+    assert troops["doc_id"] == "troops" and troops["relevance"] == 0.9 and troops["stance"]["label"] == "REFUTES"
+    assert any(c["kind"] == "number" for c in troops["checks"])
+    assert sorted(w["doc_id"] for w in claim["weaker_matches"]) == ["football", "geneva"]
+    assert all(w["relevance"] == 0.2 and w["checks"] == [] for w in claim["weaker_matches"])
+    assert claim["suggestion"] == {"label": "REFUTES", "confidence": 0.72, "evidence": [troops["passage_id"]]}
+    floor_above = check_article(ONTOPIC, retriever=retriever, top_k=5, reader=scorer, relevance_floor=0.95)
+    (report,) = floor_above.reports
+    assert report.evidence == () and report.suggestion is None and len(report.weaker) == 3
 
 
 def test_floor_empty_state_in_json(home: Path) -> None:

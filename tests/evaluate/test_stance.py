@@ -51,10 +51,23 @@ def test_eval_stance_rules_json(tmp_path: Path) -> None:
 
 @pytest.mark.model
 def test_eval_stance_with_the_reader(tmp_path: Path) -> None:
+    """`eval stance` (reader) reports exactly the metrics of the reader's own labels on these
+    rows, in their order, against their gold labels; and whatever the weights, the two rows
+    whose passage restates the claim are not REFUTES, so the deliberately wrong gold of the
+    last row (REFUTES) is missed and accuracy is at most 3/4."""
+    from checker.reading.model import get_reader
+
     out = subprocess.run([sys.executable, "-m", "checker", "eval", "stance", "--data", str(_write(tmp_path)),
                           "--json"], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
-    assert result["n"] == 4 and 0 <= result["macro_f1"] <= 1
+    scores = get_reader().score([c for c, _, _ in ROWS], [e for _, e, _ in ROWS])
+    labels = [scores.label(i) for i in range(len(ROWS))]
+    assert labels[0] != "REFUTES" and labels[3] != "REFUTES"
+    expected = stance_scores(labels, [gold for _, _, gold in ROWS])
+    assert result["n"] == 4 and result["accuracy"] == pytest.approx(expected["accuracy"], abs=1e-6)
+    assert result["accuracy"] <= 0.75
+    assert result["macro_f1"] == pytest.approx(expected["macro_f1"], abs=1e-6)
+    assert result["per_class"] == {lab: pytest.approx(m, abs=1e-6) for lab, m in expected["per_class"].items()}
 
 
 def test_bad_stance_label_is_one_error_line(tmp_path: Path) -> None:
