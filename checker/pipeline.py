@@ -14,6 +14,7 @@ from checker.config import Settings
 from checker.errors import InputError
 from checker.evidence.retrieve import Retriever
 from checker.reading.rerank import Reading, Scorer, rerank
+from checker.reading.timing import later_refutation_notes, mark_after
 from checker.text.decode import replace_surrogates
 from checker.text.sentences import split_sentences
 from checker.types import Claim, ClaimReport, Hit, Sentence
@@ -163,12 +164,14 @@ def find_evidence(queries: Sequence[str], *, retriever: Retriever, top_k: int = 
                   article_date: str | None = None, compare_evidence: bool = True, reader: Scorer | None = None,
                   rerank_depth: int = 20, relevance_floor: float | None = None) -> list[Reading]:
     """Each query's evidence: with a reader, the fused candidates re-ranked and cut at the
-    relevance floor (checker/reading/rerank.py); the checks run on the evidence above it only."""
+    relevance floor (checker/reading/rerank.py); the checks run on the evidence above it only.
+    Every hit is marked when it is dated after `article_date` (checker/reading/timing.py), and
+    such a hit never carries the suggestion."""
+    depth = top_k if reader is None else max(top_k, rerank_depth)
+    found = [mark_after(hs, article_date) for hs in retriever.search_many(queries, top_k=depth, vectors=vectors)]
     if reader is None:
-        found = retriever.search_many(queries, top_k=top_k, vectors=vectors)
         readings = [Reading(list(h), [], None) for h in found]
     else:
-        found = retriever.search_many(queries, top_k=max(top_k, rerank_depth), vectors=vectors)
         readings = rerank(reader, queries, found, top_k=top_k, floor=relevance_floor)
     if compare_evidence:
         readings = [replace(r, shown=with_checks(q, r.shown, article_date=article_date))
@@ -182,7 +185,7 @@ def open_reader(settings: Settings) -> Scorer | None:
         return None
     from checker.reading.model import get_reader
 
-    return get_reader()
+    return get_reader(settings.reader_dir)
 
 
 def reader_options(settings: Settings) -> dict[str, Any]:
@@ -191,15 +194,26 @@ def reader_options(settings: Settings) -> dict[str, Any]:
             "relevance_floor": settings.relevance_floor}
 
 
-def search_evidence(claims: Sequence[Claim], vectors: np.ndarray, *, retriever: Retriever, top_k: int = 5,
+def search_evidence(claims: Sequence[Claim], vectors: np.ndarray | None, *, retriever: Retriever, top_k: int = 5,
                     article_date: str | None = None, compare_evidence: bool = True, reader: Scorer | None = None,
                     rerank_depth: int = 20, relevance_floor: float | None = None) -> list[ClaimReport]:
     """One report per claim: its evidence, and the checks of each passage against it."""
     readings = find_evidence([c.text for c in claims], retriever=retriever, top_k=top_k, vectors=vectors,
                              article_date=article_date, compare_evidence=compare_evidence, reader=reader,
                              rerank_depth=rerank_depth, relevance_floor=relevance_floor)
-    return [ClaimReport(claim=c, evidence=tuple(r.shown), weaker=tuple(r.weaker), suggestion=r.suggestion)
+    return [ClaimReport(claim=c, evidence=tuple(r.shown), weaker=tuple(r.weaker), suggestion=r.suggestion,
+                        notes=tuple(later_refutation_notes(r.shown)))
             for c, r in zip(claims, readings, strict=True)]
+
+
+def check_claims(texts: Sequence[str], *, retriever: Retriever, top_k: int = 5, article_date: str | None = None,
+                 reader: Scorer | None = None, rerank_depth: int = 20,
+                 relevance_floor: float | None = None) -> list[ClaimReport]:
+    """Each text checked as one claim, whole (as a text of one sentence is, without splitting or
+    check-worthiness): the evidence, weaker matches, suggestion and notes `check_article` gives."""
+    claims = [Claim(text=t, start=0, end=len(t), score=1.0) for t in texts]
+    return search_evidence(claims, None, retriever=retriever, top_k=top_k, article_date=article_date,
+                           reader=reader, rerank_depth=rerank_depth, relevance_floor=relevance_floor)
 
 
 def check_article(

@@ -85,6 +85,7 @@ class Hit:
     relevance: float | None = None  # the reader's calibrated probability that the passage bears on the claim
     stance: str | None = None  # the reader's SUPPORTS, REFUTES or NOT_ENOUGH_INFO
     stance_probabilities: tuple[tuple[str, float], ...] = ()  # (label, probability), for each label
+    after_article: bool | None = None  # dated after the article; None when either date is unknown
 
     def differs(self) -> bool:
         return any(c.status == "differs" for c in self.checks)
@@ -108,6 +109,7 @@ class Hit:
             "relevance": None if self.relevance is None else round(self.relevance, 6),
             "stance": None if self.stance is None else {"label": self.stance,
                                                         "probabilities": dict(self.stance_probabilities)},
+            "after_article": self.after_article,
         }
 
 
@@ -138,6 +140,7 @@ class ClaimReport:
     evidence: tuple[Hit, ...] = field(default_factory=tuple)  # above the relevance floor when the reader ran
     weaker: tuple[Hit, ...] = ()  # below the floor: not evidence, no checks
     suggestion: Suggestion | None = None
+    notes: tuple[str, ...] = ()  # what a reviewer should know about the evidence (e.g. refuted only by later passages)
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
@@ -152,6 +155,7 @@ class ClaimReport:
             "evidence": [h.to_dict() for h in self.evidence],
             "weaker_matches": [h.to_dict() for h in self.weaker],
             "suggestion": None if self.suggestion is None else self.suggestion.to_dict(),
+            "notes": list(self.notes),
         }
 
 

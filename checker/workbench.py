@@ -33,6 +33,7 @@ from checker.pipeline import (
 )
 from checker.reading.rerank import Reading
 from checker.reading.suggest import suggest
+from checker.reading.timing import before_article, mark_after
 from checker.text.sentences import split_sentences
 from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Suggestion, Verdict, text_hash
 from checker.verdicts import worklog
@@ -276,7 +277,8 @@ def reopen_article(article_id: int, *, store: VerdictStore, settings: Settings) 
     if saved is None:
         return None
     claims = [WorkClaim(claim_id=c.claim_id, start=c.start, end=c.end, sentence=c.sentence, score=c.score,
-                        reasons=c.reasons, query=c.query, evidence=[hit_from_record(h) for h in c.evidence or ()],
+                        reasons=c.reasons, query=c.query,
+                        evidence=mark_after([hit_from_record(h) for h in c.evidence or ()], saved.published),
                         verdict=store.latest(c.claim_id), dismissed=c.dismissed, promoted=c.promoted,
                         focus=tuple(focus_spans(c.sentence, offset=c.start)),
                         standalone=standalone(c.sentence, before=saved.text[: c.start]),
@@ -284,7 +286,7 @@ def reopen_article(article_id: int, *, store: VerdictStore, settings: Settings) 
               for c in saved.claims]
     for c in claims:
         c.attention = bool(c.evidence) and c.evidence[0].differs()
-        c.suggestion = suggest(c.evidence)  # weaker matches are not stored; the suggestion follows from the evidence
+        c.suggestion = suggest(before_article(c.evidence))  # weaker matches are not stored; it follows from these
     if claims:
         model, vectors = worklog.claim_vectors(store, [c.claim_id for c in claims])
         if vectors is not None:

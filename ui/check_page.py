@@ -306,6 +306,8 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
                 meta += (" · " if meta else "") + safe_link(p.url)
             if meta:
                 st.caption(meta)
+            if hit.after_article:
+                st.caption(reader_panel.AFTER_ARTICLE)
             st.markdown(score_bar(hit, best_possible=best), unsafe_allow_html=True)
             if stance := reader_panel.stance_line(hit):
                 st.markdown(stance)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from checker.reading.timing import later_refutation_notes
 from checker.types import Hit
 from ui.text import escape_markdown
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from checker import workbench as wb
 
 NO_RELEVANT = "No relevant evidence in the corpus: no passage reached the reader's relevance floor."
+AFTER_ARTICLE = "⏱ published after the article: shown, but it does not count towards the suggested verdict"
 STANCE_WORDS = {"SUPPORTS": "supports", "REFUTES": "refutes", "NOT_ENOUGH_INFO": "not enough information"}
 _VERBS = {"SUPPORTS": "supported by", "REFUTES": "refuted by", "NOT_ENOUGH_INFO": "not settled by"}
 
@@ -55,6 +57,8 @@ def suggestion_block(claim: wb.WorkClaim) -> None:
                   help="Fills the label, note and cited passages; nothing is saved until you save the verdict.")
     elif claim.loaded and not claim.evidence and claim.weaker:
         st.info(NO_RELEVANT)
+    for note in later_refutation_notes(claim.evidence):
+        st.warning(escape_markdown(note[0].upper() + note[1:] + "."))
 
 
 def stance_line(hit: Hit) -> str | None:

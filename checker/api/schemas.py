@@ -51,6 +51,8 @@ class HitOut(FlexibleOut):
     dense_score: float
     lexical_score: float
     checks: list[dict[str, Any]] = Field(description="number, date, name and negation checks against the claim")
+    after_article: bool | None = Field(default=None, description="dated after the article's date (null when "
+                                       "either date is unknown); such a passage never carries the suggestion")
 
 
 class ClaimOut(FlexibleOut):
@@ -62,6 +64,7 @@ class ClaimOut(FlexibleOut):
     focus: list[dict[str, Any]]
     standalone: str | None
     evidence: list[HitOut]
+    notes: list[str] = Field(default_factory=list, description="e.g. that the only refuting evidence is later")
     claim_id: int | None = Field(default=None, description="only when the check was saved")
 
 

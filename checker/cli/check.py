@@ -69,7 +69,8 @@ def _print_hits(hits: Sequence[Hit], indent: str = "  ") -> None:
         print(f"{indent}(no evidence found)")
     for h in hits:
         p = h.passage
-        meta = ", ".join(x for x in (p.publisher, p.date) if x)
+        meta = ", ".join(x for x in (p.publisher, p.date, "published after the article" if h.after_article else "")
+                         if x)
         judged = "" if h.relevance is None else f" | relevant {h.relevance:.2f} | {h.stance}"
         print(f"{indent}{h.rank}. [{h.score:.4f} | dense {h.dense_score:.3f} | "
               f"bm25 {h.lexical_score:.2f}{judged}] {p.title}" + (f" ({meta})" if meta else ""))
@@ -105,6 +106,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"    suggested: {r.suggestion.verdict()} ({r.suggestion.confidence:.2f})")
             elif r.weaker:
                 print("    No relevant evidence in the corpus (weaker matches hidden; --json lists them)")
+            for note in r.notes:
+                print(f"    note: {note}")
             _print_hits(r.evidence, indent="    ")
             print(flush=True)
 

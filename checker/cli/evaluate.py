@@ -109,8 +109,34 @@ def cmd_eval_checkworthiness(args: argparse.Namespace, settings: Settings) -> in
     return 0
 
 
+def _print_labels(result: dict) -> None:
+    """Accuracy, macro-F1, per class and the confusion matrix of `stance_scores`."""
+    from checker.evaluate.data import STANCE_LABELS
+
+    per = result["per_class"]
+    print(f"  accuracy  {result['accuracy']:.4f}")
+    print(f"  macro-F1  {result['macro_f1']:.4f}")
+    for lab in STANCE_LABELS:
+        m = per[lab]
+        print(f"  {lab:<16} P {m['precision']:.4f} R {m['recall']:.4f} F1 {m['f1']:.4f}")
+    confusion = result["confusion"]
+    print("  confusion (rows gold, columns predicted: " + ", ".join(STANCE_LABELS) + ")")
+    for lab in STANCE_LABELS:
+        print(f"  {lab:<16} " + " ".join(f"{confusion[lab][p]:>6}" for p in STANCE_LABELS))
+
+
+def _labels_json(result: dict) -> dict:
+    """The JSON of `eval stance`: n, accuracy, macro-F1 and per class, rounded."""
+    from checker.evaluate.data import STANCE_LABELS
+
+    return {"n": result["n"], "accuracy": round(float(result["accuracy"]), 6),
+            "macro_f1": round(float(result["macro_f1"]), 6),
+            "per_class": {lab: {k: round(v, 6) for k, v in result["per_class"][lab].items()}
+                          for lab in STANCE_LABELS}}
+
+
 def cmd_eval_stance(args: argparse.Namespace, settings: Settings) -> int:
-    from checker.evaluate.data import STANCE_LABELS, load_stance
+    from checker.evaluate.data import load_stance
     from checker.evaluate.metrics import stance_scores
 
     rows = load_stance(Path(args.data))
@@ -122,26 +148,79 @@ def cmd_eval_stance(args: argparse.Namespace, settings: Settings) -> int:
     else:
         from checker.reading.model import get_reader
 
-        reader = get_reader(Path(args.reader) if args.reader else None)
+        reader = get_reader(Path(args.reader) if args.reader else settings.reader_dir)
         scores = reader.score([r.claim for r in rows], [r.evidence for r in rows])
         predicted = [scores.label(i) for i in range(len(rows))]
         name = f"reader ({reader.folder})"
     result = stance_scores(predicted, [r.label for r in rows])
-    per = result["per_class"]
     print(f"{Path(args.data).name}: {result['n']} pairs, {name}")
-    print(f"  accuracy  {result['accuracy']:.4f}")
-    print(f"  macro-F1  {result['macro_f1']:.4f}")
-    for lab in STANCE_LABELS:
-        m = per[lab]
-        print(f"  {lab:<16} P {m['precision']:.4f} R {m['recall']:.4f} F1 {m['f1']:.4f}")
-    confusion = result["confusion"]
-    print("  confusion (rows gold, columns predicted: " + ", ".join(STANCE_LABELS) + ")")
-    for lab in STANCE_LABELS:
-        print(f"  {lab:<16} " + " ".join(f"{confusion[lab][p]:>6}" for p in STANCE_LABELS))
+    _print_labels(result)
     if args.json:
-        print(json.dumps({"n": result["n"], "accuracy": round(float(result["accuracy"]), 6),
-                          "macro_f1": round(float(result["macro_f1"]), 6),
-                          "per_class": {lab: {k: round(v, 6) for k, v in per[lab].items()} for lab in STANCE_LABELS}}))
+        print(json.dumps(_labels_json(result)))
+    return 0
+
+
+def cmd_eval_verdicts(args: argparse.Namespace, settings: Settings) -> int:
+    import functools
+    import time
+
+    from checker.evaluate.data import STANCE_LABELS, ClaimLabels, load_claim_labels
+    from checker.evaluate.retrieval import cached_index
+    from checker.evaluate.verdicts import run_verdicts, verdict_scores
+    from checker.evidence.index import load_index
+    from checker.evidence.retrieve import Retriever
+    from checker.pipeline import check_claims, reader_options
+    from checker.text.embed import get_embedder
+
+    started = time.perf_counter()
+    if args.limit is not None and args.limit < 1:
+        raise InputError("--limit must be at least 1")
+    folder = Path(args.data)
+    data = load_claim_labels(folder, args.split)
+    ids = list(data.claims)
+    if args.held_out:
+        from checker.training.reader import heldout_query
+
+        ids = [q for q in ids if heldout_query(folder.name, q)]
+        if not ids:
+            raise InputError(f"{folder.name}: --held-out applies to SciFact train only "
+                             "(the reader never trained on any dev split)")
+    ids = ids[: args.limit] if args.limit else ids
+    data = ClaimLabels(data.folder, {q: data.claims[q] for q in ids}, {q: data.labels[q] for q in ids}, data.qrels)
+    if not settings.reader:
+        raise InputError("eval verdicts measures the reader's suggestion: it needs the reader (unset CHECKER_READER)")
+    out = Path(args.out) if args.out else None
+    if out is not None and not out.parent.is_dir():
+        raise InputError(f"--out {out}: no folder {out.parent}")
+    reading = reader_options(settings)  # a missing or damaged reader fails here, before indexing
+    embedder = get_embedder(settings.model)
+    index_dir = cached_index(folder / "corpus.jsonl", embedder=embedder, cache_root=settings.cache,
+                             progress=_progress_bar("indexing the corpus"))
+    retriever = Retriever(load_index(index_dir, model=settings.model), embedder, config=settings.retrieval_config())
+    check = functools.partial(check_claims, retriever=retriever, top_k=settings.top_k, **reading)
+    outcomes = run_verdicts(data, check, progress=_progress_bar("claims"))
+    result = verdict_scores(outcomes)
+    seconds = time.perf_counter() - started
+    floor = reading["reader"].floor if settings.relevance_floor < 0 else settings.relevance_floor
+    counts = ", ".join(f"{sum(1 for g in data.labels.values() if g == lab)} {lab}" for lab in STANCE_LABELS)
+    print(f"{folder.name} / {args.split}: {result['n']} claims ({counts}); the product's check: top "
+          f"{settings.rerank_depth} judged by the reader, relevance floor {floor:.3f}, {settings.top_k} shown")
+    _print_labels(result)
+    print(f"  no relevant evidence  {result['no_relevant_evidence']:.4f} "
+          f"({result['no_relevant_evidence_claims']} of {result['n']} claims, counted as NOT_ENOUGH_INFO)")
+    print(f"  seconds   {seconds:.1f}")
+    if out is not None:
+        try:
+            with out.open("w", encoding="utf-8") as fh:
+                for o in outcomes:
+                    fh.write(json.dumps(o.record(data.qrels.get(o.query_id, {}) if data.qrels else None),
+                                        ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise InputError(f"--out {out}: cannot write ({exc.strerror or exc})") from exc
+    if args.json:
+        print(json.dumps({**_labels_json(result), "confusion": result["confusion"],
+                          "no_relevant_evidence": round(result["no_relevant_evidence"], 6),
+                          "seconds": round(seconds, 2)}))
     return 0
 
 
@@ -174,6 +253,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--reader", metavar="DIR", help="reader weights folder (default: the shipped one)")
     e.add_argument("--json", action="store_true", help="end with one JSON line")
     e.set_defaults(run=cmd_eval_stance)
+    e = evsub.add_parser("verdicts", help="BEIR folder with labels/SPLIT.tsv: the suggested verdict of the "
+                         "product's own check against each claim's label")
+    e.add_argument("--data", required=True, metavar="DIR",
+                   help="folder with corpus.jsonl, queries.jsonl and labels/NAME.tsv (query-id, label)")
+    e.add_argument("--split", required=True, metavar="NAME", help="labels/NAME.tsv (and qrels/NAME.tsv, if any)")
+    e.add_argument("--limit", type=int, metavar="N", help="only the first N labelled claims (a quick run)")
+    e.add_argument("--held-out", action="store_true",
+                   help="only the claims the shipped reader never trained on (SciFact train: 30%%)")
+    e.add_argument("--top-k", type=int, metavar="K", help="evidence passages shown per claim (default: the "
+                   "configured one)")
+    e.add_argument("--out", metavar="FILE", help="write one JSON line per claim: labels, suggestion, and the "
+                   "reader's relevance and stance of every shown passage and weaker match")
+    e.add_argument("--json", action="store_true", help="end with one JSON line")
+    e.set_defaults(run=cmd_eval_verdicts)
     e = evsub.add_parser("checkworthiness", help="{id, text, label, group} JSONL: P/R/F1, AP, MAP")
     e.add_argument("--data", required=True, metavar="FILE", help="JSONL file")
     e.add_argument("--threshold", type=float, help="decision threshold (default: the configured one)")

@@ -137,3 +137,47 @@ def _same_date(files: dict[str, Path], debate: str) -> Path | None:
     date = debate.split("_", 1)[0]
     found = [p for stem, p in files.items() if stem.split("_", 1)[0] == date]
     return found[0] if len(found) == 1 and date.isdigit() else None
+
+
+@dataclass(frozen=True)
+class ClaimLabels:
+    """The labelled claims of one split of a BEIR-layout folder, in the order of its labels file."""
+
+    folder: Path
+    claims: dict[str, str]  # query id -> the claim (the whole query text)
+    labels: dict[str, str]  # query id -> SUPPORTS, REFUTES or NOT_ENOUGH_INFO
+    qrels: dict[str, dict[str, int]]  # the split's gold documents, where qrels/<split>.tsv has them
+
+
+def load_claim_labels(folder: Path, split: str) -> ClaimLabels:
+    """The claims whose `labels/<split>.tsv` (header `query-id label`, FEVER labels) gives their
+    verdict, with their text from `queries.jsonl`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder")
+    path = folder / "labels" / f"{split}.tsv"
+    for need in (folder / "corpus.jsonl", folder / "queries.jsonl", path):
+        if not need.is_file():
+            raise InputError(f"{need}: missing (expected the BEIR layout with claim labels: corpus.jsonl, "
+                             "queries.jsonl, labels/SPLIT.tsv)")
+    labels: dict[str, str] = {}
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            parts = line.rstrip("\n").split("\t")
+            if not line.strip() or (lineno == 1 and parts[:1] == ["query-id"]):
+                continue
+            if len(parts) != 2 or parts[1] not in STANCE_LABELS:
+                raise InputError(f"{path}:{lineno}: expected a query id and one of {', '.join(STANCE_LABELS)}, "
+                                 "tab-separated")
+            labels.setdefault(parts[0], parts[1])
+    if not labels:
+        raise InputError(f"{path}: no labelled claims")
+    texts = {str(row.get("_id")): str(row.get("text", "")) for _, row in _jsonl(folder / "queries.jsonl")}
+    missing = [q for q in labels if q not in texts]
+    if missing:
+        raise InputError(f"{len(missing)} claims of labels/{split}.tsv are not in queries.jsonl (e.g. {missing[0]!r})")
+    empty = [q for q in labels if not texts[q].strip()]
+    if empty:
+        raise InputError(f"{len(empty)} claims of labels/{split}.tsv have no text in queries.jsonl (e.g. {empty[0]!r})")
+    qrels = load_beir(folder, split).qrels if (folder / "qrels" / f"{split}.tsv").is_file() else {}
+    return ClaimLabels(folder, {q: texts[q] for q in labels}, labels, qrels)

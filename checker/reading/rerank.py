@@ -9,7 +9,9 @@ suggested verdict. No torch here: the reader is anything with `score(claims, pas
 - The floor: a passage below it is not evidence. It is kept apart as a "weaker match" (at most
   `top_k` of them), carries no checks and raises no ⚠️. A claim with nothing above the floor
   has no suggestion: "No relevant evidence in the corpus".
-- The suggestion, from the passages above the floor (`checker.reading.suggest`).
+- The suggestion, from the passages above the floor (`checker.reading.suggest`), leaving out
+  those marked as published after the article (`checker.reading.timing`): they are shown,
+  flagged, but never carry it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from checker.reading.suggest import suggest
+from checker.reading.timing import before_article
 from checker.types import Hit, Suggestion
 
 
@@ -58,5 +61,5 @@ def rerank(reader: Scorer, queries: Sequence[str], hits: Sequence[Sequence[Hit]]
         judged = [replace(h, rank=i) for i, h in enumerate(judged, start=1)]
         shown = [h for h in judged if (h.relevance or 0.0) >= floor][:top_k]
         weaker = [h for h in judged if (h.relevance or 0.0) < floor][:top_k]
-        out.append(Reading(shown, weaker, suggest(shown)))
+        out.append(Reading(shown, weaker, suggest(before_article(shown))))
     return out
