@@ -230,7 +230,7 @@ def test_a_verdict_posted_to_the_api_shows_in_the_review_page(api_server, monkey
 
     saved = requests.post(f"{api_server.url}/v1/check", json={"text": DEMO, "save": True},
                           headers=api_server.auth(), timeout=300).json()
-    claim = next(c for c in saved["claims"] if "no breakthrough" in c["text"])
+    claim = next(c for c in saved["claims"] if "without a breakthrough" in c["text"])
     note = "Posted through the API for the review page."
     r = requests.post(f"{api_server.url}/v1/claims/{claim['claim_id']}/verdicts",
                       json={"label": "Not enough evidence", "reviewer": "Api Tester", "note": note},
@@ -245,4 +245,4 @@ def test_a_verdict_posted_to_the_api_shows_in_the_review_page(api_server, monkey
     table = at.dataframe[0].value
     mine = table[table["claim_id"] == claim["claim_id"]]
     assert list(mine["label"]) == ["Not enough evidence"] and list(mine["reviewer"]) == ["Api Tester"]
-    assert "no breakthrough" in mine["claim"].iloc[0] and mine["note"].iloc[0] == note
+    assert "without a breakthrough" in mine["claim"].iloc[0] and mine["note"].iloc[0] == note

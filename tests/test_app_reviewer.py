@@ -149,7 +149,7 @@ def test_articles_page_queue_and_comments(app: AppTest) -> None:
     app.text_input(key="reviewer_name").input("Ada").run()
     assert app.query_params["reviewer"] == "Ada"
     _check(app, DEMO)
-    cid = _select(app, "no breakthrough")
+    cid = _select(app, "without a breakthrough")
     app.button(key=f"assign_me_{cid}").click().run()
     assert not app.exception
     assert app.session_state["work"].get(cid).assignee == "Ada"
@@ -164,7 +164,7 @@ def test_articles_page_queue_and_comments(app: AppTest) -> None:
     assert not app.exception
     assert any("claims · 0 with a verdict" in c.value for c in app.caption)
     app.toggle(key="my_claims").set_value(True).run()
-    assert any("no breakthrough" in t.value for t in app.text)
+    assert any("without a breakthrough" in t.value for t in app.text)
     app.button(key=f"open_claim_{cid}").click().run()
     assert not app.exception
     assert app.radio(key="page").value == "Check" and app.radio(key="selected_claim").value == cid

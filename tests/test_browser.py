@@ -81,7 +81,7 @@ def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None
         page.locator("mark.claim").first.wait_for(timeout=30_000)
 
         # 4. Assign a claim to me, comment on it, and find it under "My claims".
-        page.get_by_role("radiogroup").get_by_text("no breakthrough").first.click()
+        page.get_by_role("radiogroup").get_by_text("without a breakthrough").first.click()
         _settle(page)
         page.get_by_role("button", name="Assign to me").click()
         page.get_by_text("assigned to Ada Lovelace").wait_for(timeout=30_000)
@@ -94,7 +94,7 @@ def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None
         _settle(page)
         page.get_by_text("My claims").click()
         page.get_by_text("claims assigned to you").wait_for(timeout=30_000)
-        page.get_by_text("no breakthrough").first.wait_for(timeout=30_000)
+        page.get_by_text("without a breakthrough").first.wait_for(timeout=30_000)
         shot = tmp_path / "workbench.png"
         page.screenshot(path=str(shot), full_page=True)
         if out := os.environ.get("CHECKER_SCREENSHOT"):
