@@ -178,8 +178,17 @@ def test_checked_article_reopens_with_its_claims_and_evidence(env) -> None:
     assert back.verdict is not None and back.verdict.label.value == "Refuted" and back.status == "done"
     assert again.get(dropped.claim_id).dismissed and again.sentences == work.sentences
     assert wb.reopen_article(work.article_id + 99, store=store, settings=settings) is None
-    (summary,) = worklog.article_summaries(store)
+    (summary,) = worklog.article_summaries(store, threshold=0.0)
     assert (summary.article_id, summary.claims, summary.verdicts, summary.open) == (work.article_id, 4, 1, 3)
+    listed = work.visible(0.35)  # the Articles page counts the claims the Check page lists, not every sentence
+    assert 1 <= len(listed) < 4
+    (summary,) = worklog.article_summaries(store, threshold=0.35)
+    assert (summary.claims, summary.verdicts, summary.open) == (len(listed), 1, len(listed) - 1)
+    low = next(c for c in work.claims if c.score < 0.35 and not c.dismissed)
+    wb.promote(work, next(s for s in work.sentences if s.start == low.start), retriever=retriever, store=store,
+               settings=settings)  # a claim made by hand counts whatever its score
+    (summary,) = worklog.article_summaries(store, threshold=0.35)
+    assert summary.claims == len(work.visible(0.35)) == len(listed) + 1
 
 
 def test_work_queue_assignments_and_comments(env) -> None:
@@ -204,7 +213,7 @@ def test_work_queue_assignments_and_comments(env) -> None:
         worklog.add_comment(store, mine, author=" ", text="x")
     again = wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings)
     assert (again.get(mine).status, again.get(mine).assignee) == ("in review", "Ada")
-    summaries = worklog.article_summaries(store)
+    summaries = worklog.article_summaries(store, threshold=settings.claim_threshold)
     assert [s.article_id for s in summaries] == [first.article_id, second.article_id]  # newest check first
 
 

@@ -31,7 +31,7 @@ def render() -> None:
     if mine:
         _my_claims(me)
         return
-    summaries = worklog.article_summaries(store)
+    summaries = worklog.article_summaries(store, threshold=resources.settings().claim_threshold)
     if not summaries:
         st.info("No article has been checked yet. Check one on the Check page and it is listed here.")
         return

@@ -93,7 +93,7 @@ class ArticleSummary:
     title: str
     source: str | None
     checked_at: str
-    claims: int  # claims not dismissed
+    claims: int  # claims the Check page lists: above the threshold or made by hand, not dismissed
     verdicts: int  # of those, how many have a verdict
     open: int  # of those, how many are not "done"
 
@@ -213,10 +213,13 @@ def _has_verdict() -> sa.ColumnElement[bool]:
     return sa.exists().where(verdicts.c.claim_id == claim_state.c.claim_id)
 
 
-def article_summaries(store: VerdictStore) -> list[ArticleSummary]:
-    """Every checked article, newest check first, with counts of claims, verdicts and open claims."""
+def article_summaries(store: VerdictStore, *, threshold: float) -> list[ArticleSummary]:
+    """Every checked article, newest check first, with counts of claims, verdicts and open claims.
+
+    The claims counted are those the Check page lists at `threshold`: check-worthiness at or
+    above it, or made a claim by hand, and not dismissed (every scored sentence is stored)."""
     _ensure(store)
-    live = sa.not_(claim_state.c.dismissed)
+    live = sa.and_(sa.not_(claim_state.c.dismissed), sa.or_(claim_state.c.promoted, claims.c.score >= threshold))
     query = (sa.select(articles.c.id, articles.c.title, articles.c.source, article_checks.c.checked_at,
                        sa.func.count(claim_state.c.claim_id).filter(live).label("n"),
                        sa.func.count(claim_state.c.claim_id).filter(sa.and_(live, _has_verdict())).label("v"),
@@ -224,6 +227,7 @@ def article_summaries(store: VerdictStore) -> list[ArticleSummary]:
                        .filter(sa.and_(live, claim_state.c.status != "done")).label("o"))
              .join(article_checks, article_checks.c.article_id == articles.c.id)
              .outerjoin(claim_state, claim_state.c.article_id == articles.c.id)
+             .outerjoin(claims, claims.c.id == claim_state.c.claim_id)
              .group_by(articles.c.id, articles.c.title, articles.c.source, article_checks.c.checked_at)
              .order_by(article_checks.c.checked_at.desc(), articles.c.id.desc()))
     with store.engine.connect() as conn:
