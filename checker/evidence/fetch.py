@@ -171,17 +171,25 @@ def _get(target: _Target, clock: _Clock, max_bytes: int) -> tuple[int, str, str 
     cls = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
     conn = cls(target, clock.left())
     stopped = threading.Event()
+    # Our own reference to the socket: after getresponse() http.client drops conn.sock when the
+    # server answers HTTP/1.0 or sends `Connection: close` (the response keeps reading from it),
+    # so conn.sock cannot be what the deadline shuts or re-times.
+    kept: list[socket.socket] = []
 
     def stop() -> None:  # unblocks a read that the server keeps alive byte by byte
         stopped.set()
-        if conn.sock is not None:
+        for sock in [*kept, *([conn.sock] if conn.sock is not None else [])]:
             with contextlib.suppress(OSError):
-                conn.sock.shutdown(socket.SHUT_RDWR)
+                sock.shutdown(socket.SHUT_RDWR)
 
     timer = threading.Timer(clock.left(), stop)
     timer.daemon = True
     timer.start()
     try:
+        conn.connect()
+        kept.append(conn.sock)
+        if stopped.is_set():  # the time ran out while connecting, before the socket was kept
+            raise clock.expired()
         conn.request("GET", target.path, headers={"User-Agent": "claim-checker/0.1",
                                                   "Accept-Encoding": "identity"})
         response = conn.getresponse()
@@ -189,8 +197,7 @@ def _get(target: _Target, clock: _Clock, max_bytes: int) -> tuple[int, str, str 
             return response.status, response.reason, response.getheader("Location"), b""
         body = bytearray()
         while True:
-            if conn.sock is not None:
-                conn.sock.settimeout(clock.left())
+            kept[0].settimeout(clock.left())  # each read waits at most the time left of the whole fetch
             chunk = response.read1(65536)
             if not chunk:
                 break

@@ -148,6 +148,45 @@ def test_a_trickling_server_is_cut_off_at_the_total_time() -> None:
         listener.close()
 
 
+@pytest.mark.parametrize("head", [
+    b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n",
+], ids=["http-1.0", "connection-close", "close-with-length"])
+def test_a_trickle_after_connection_close_is_cut_off_too(head: bytes) -> None:
+    """http.client drops conn.sock after the headers of an HTTP/1.0 or `Connection: close` answer;
+    the deadline still bounds the fetch (red team: a byte every 0.5 s kept timeout=3 alive 30 s)."""
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(head)
+            while not stop.is_set():
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    return
+                time.sleep(0.3)
+
+    threading.Thread(target=trickle, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(InputError, match=r"took longer than 1\.5 s"):
+            fetch_article(f"http://127.0.0.1:{listener.getsockname()[1]}/", allow_private=True, timeout=1.5)
+        assert time.monotonic() - started < 3.5
+    finally:
+        stop.set()
+        listener.close()
+
+
 def test_redirects_are_followed_and_each_hop_checked(local_server: str) -> None:
     got = fetch_article(f"{local_server}/go?to=/a", allow_private=True, timeout=5)
     assert "no breakthrough was achieved" in got.text and got.url.endswith("/a")
