@@ -33,12 +33,12 @@ with st.sidebar:
     st.text_input("Your name", key="reviewer_name", on_change=_remember_name,
                   help="Used for verdicts, assignments and comments; kept in the page address.")
     from ui import resources
-    from ui.text import escape_markdown
+    from ui.text import md
 
     cfg = resources.settings()
     status = resources.model_status()
     ready = {"loading": "⏳ loading in the background", "ready": "✅ ready"}.get(status, status)
-    st.caption(escape_markdown(f"Model: {cfg.model} ({ready})") + f"  \n{escape_markdown(f'Index: {cfg.index}')}")
+    st.caption(md("Model: {} ({})  \nIndex: {}", cfg.model, ready, cfg.index))
 importlib.import_module(PAGES[page]).render()
 if cfg.warm_up:
     resources.warm_up()  # after the page is drawn, so that it does not delay the page

@@ -9,7 +9,7 @@ import streamlit as st
 from checker.verdicts import worklog
 from ui import resources
 from ui.queue_panel import reviewer
-from ui.text import escape_markdown
+from ui.text import escape_markdown, md
 
 
 def open_article(article_id: int, claim_id: int | None = None) -> None:
@@ -54,7 +54,7 @@ def _my_claims(me: str) -> None:
     if not items:
         st.info("No claims are assigned to you. Assign one on the Check page (“Assign to me”).")
         return
-    st.caption(f"{len(items)} claims assigned to you, newest article first.")
+    st.caption(md("{} claims assigned to you, newest article first.", len(items)))
     for item in items:
         with st.container(border=True):
             c1, c2 = st.columns([5, 1])

@@ -23,7 +23,7 @@ from ui.highlight import (
     score_colour,
     shared_words,
 )
-from ui.text import escape_markdown, safe_link
+from ui.text import escape_markdown, md, safe_link
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -128,7 +128,7 @@ def _run_check() -> None:
             raise CheckerError("the article is empty: paste or load some text to check")
         text, notes = prepare_article(text)
         for note in notes:
-            st.info(note.capitalize() + ".")
+            st.info(md("{}.", note.capitalize()))
         retriever = resources.retriever()
         with st.spinner("Finding claims and their evidence…"):
             bar = st.progress(0.0, text="Reading the article…")
@@ -208,8 +208,9 @@ def _claims_list(work: wb.Workbench, visible: list[wb.WorkClaim]) -> int | None:
         st.session_state["selected_claim"] = ids[0]
     done = [c for c in visible if c.verdict]
     if done:
-        st.caption(" · ".join(f"{BADGES[label]} {label.value}: {n}" for label in Label
-                              if (n := sum(c.verdict.label is label for c in done if c.verdict))))
+        counts = [(label, sum(c.verdict.label is label for c in done if c.verdict)) for label in Label]
+        st.caption(md(" · ".join("{} {}: {}" for _, n in counts if n),
+                      *(x for label, n in counts if n for x in (BADGES[label], label.value, n))))
     return st.radio("Claims, most check-worthy first (✅❌🟠❔➖ = its verdict; ⚠️ = the best evidence "
                     "disagrees on a number, date or negation; 🔁 = a similar claim was checked before)", ids,
                     key="selected_claim", format_func=lambda cid: _claim_label(work.get(cid)))
@@ -245,14 +246,14 @@ def _promote_box(work: wb.Workbench, visible: list[wb.WorkClaim]) -> None:
 def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
     cid = claim.claim_id
     st.markdown("#### Claim")
-    st.markdown(f"> {escape_markdown(claim.query)}")
+    st.markdown(md("> {}", claim.query))
     if claim.focus:
         spans = [Span(f.start - claim.start, f.end - claim.start, FOCUS_COLOURS.get(f.kind, "#eee"), f.kind)
                  for f in claim.focus]
         st.markdown("Checkable parts: " + highlighted_article(claim.sentence, spans, block=False),
                     unsafe_allow_html=True)
     if claim.standalone and claim.standalone != claim.query:
-        st.caption("Standalone wording: " + escape_markdown(claim.standalone))
+        st.caption(md("Standalone wording: {}", claim.standalone))
         if st.button("Search with the standalone wording", key=f"standalone_{claim.claim_id}"):
             try:
                 _engine().reword(claim, claim.standalone, retriever=resources.retriever(),
@@ -263,14 +264,13 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
                 st.error(escape_markdown(str(exc)))
     context = work.context(claim)
     if context != claim.sentence:
-        st.caption("In context: " + escape_markdown(context))
-    st.caption(f"Check-worthiness {claim.score:.2f} — " + escape_markdown(", ".join(claim.reasons)))
+        st.caption(md("In context: {}", context))
+    st.caption(md("Check-worthiness {:.2f} — {}", claim.score, ", ".join(claim.reasons)))
     reader_panel.suggestion_block(claim)
     if claim.match:
         m = claim.match.row.verdict
-        st.warning(f"Already checked: **{m.label.value}** by {escape_markdown(m.reviewer)} on "
-                   f"{m.created_at[:10]} (similarity {claim.match.similarity:.2f}) — "
-                   f"“{escape_markdown(textwrap.shorten(m.claim_text, 160))}”")
+        st.warning(md("Already checked: **{}** by {} on {} (similarity {:.2f}) — “{}”", m.label.value, m.reviewer,
+                      m.created_at[:10], claim.match.similarity, textwrap.shorten(m.claim_text, 160)))
     with st.form(key=f"reword_{cid}", border=False):
         query = st.text_input("Wording to search with", value=claim.query, key=f"query_{cid}")
         c1, c2 = st.columns(2)
@@ -292,7 +292,7 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
 
 
 def _evidence_cards(claim: wb.WorkClaim) -> None:
-    st.markdown(f"#### Evidence ({len(claim.evidence)})")
+    st.markdown(md("#### Evidence ({})", len(claim.evidence)))
     if not claim.evidence:
         st.info("Nothing reached the relevance floor; the weaker matches are below." if claim.weaker
                 else "No evidence found in the corpus for this claim. Try rewording it.")
@@ -300,17 +300,15 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
     for hit in claim.evidence:
         p = hit.passage
         with st.container(border=True):
-            st.markdown(f"**{hit.rank}. {escape_markdown(p.title)}**")
-            meta = " · ".join(escape_markdown(x) for x in (p.publisher, p.date) if x)
-            if p.url:
-                meta += (" · " if meta else "") + safe_link(p.url)
-            if meta:
-                st.caption(meta)
+            st.markdown(md("**{}. {}**", hit.rank, p.title))
+            parts = [md("{}", x) for x in (p.publisher, p.date) if x] + ([safe_link(p.url)] if p.url else [])
+            if parts:
+                st.caption(md(" · ".join("{}" for _ in parts), *parts))
             if hit.after_article:
                 st.caption(reader_panel.AFTER_ARTICLE)
             st.markdown(score_bar(hit, best_possible=best), unsafe_allow_html=True)
             if stance := reader_panel.stance_line(hit):
-                st.markdown(stance)
+                st.markdown(md("{}", stance))
             if hit.checks:
                 st.markdown(check_chips(hit.checks), unsafe_allow_html=True)
             differing = [Span(c.claim_span[0], c.claim_span[1], "#ffb3b3", c.detail)
@@ -343,10 +341,11 @@ def render() -> None:
     threshold = st.slider("Check-worthiness threshold", 0.0, 1.0, cfg.claim_threshold, 0.01,
                           key="threshold")
     visible = address.filter_mine(work.visible(threshold))
-    st.caption(f"Article #{work.article_id}: " + escape_markdown(work.title or "(untitled)"))
+    st.caption(md("Article #{}: {}", work.article_id, work.title or "(untitled)"))
     if work.truncated:
-        st.warning(f"Only the first {len(work.sentences):,} of {len(work.sentences) + work.truncated:,} "
-                   "sentences were scored (CHECKER_MAX_SENTENCES protects the machine; raise it to read the rest).")
+        st.warning(md("Only the first {:,} of {:,} sentences were scored (CHECKER_MAX_SENTENCES protects the "
+                      "machine; raise it to read the rest).", len(work.sentences),
+                      len(work.sentences) + work.truncated))
     if work.every_sentence:
         st.caption("Every sentence is checked as a claim, whatever its score.")
     _evidence_loader(work, visible)
@@ -355,7 +354,7 @@ def render() -> None:
         _ensure_evidence(work, work.get(chosen))  # before the list, so that its ⚠️ shows at once
     left, right = st.columns([3, 2])
     with right:
-        st.markdown(f"#### {len(visible)} claims")
+        st.markdown(md("#### {} claims", len(visible)))
         selected = _claims_list(work, visible)
         _promote_box(work, visible)
     with left:

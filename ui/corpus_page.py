@@ -9,7 +9,7 @@ import streamlit as st
 from checker import workbench as wb
 from checker.errors import CheckerError
 from ui import resources
-from ui.text import escape_markdown
+from ui.text import escape_markdown, md
 
 
 def _update_index() -> None:
@@ -39,8 +39,8 @@ def _update_index() -> None:
     if report.up_to_date:
         st.success("The index is already up to date.")
     else:
-        st.success(f"Indexed {report.documents} documents as {report.passages} passages: "
-                   f"{report.embedded} embedded, {report.reused} reused, in {report.seconds:.1f} s.")
+        st.success(md("Indexed {} documents as {} passages: {} embedded, {} reused, in {:.1f} s.", report.documents,
+                      report.passages, report.embedded, report.reused, report.seconds))
 
 
 def render() -> None:
@@ -57,7 +57,7 @@ def render() -> None:
         for f in files or []:
             try:
                 _, count, problems = wb.save_upload(f.name, f.getvalue(), settings=cfg)
-                st.success(f"Added {escape_markdown(f.name)}: {count} document(s). Update the index to search them.")
+                st.success(md("Added {}: {} document(s). Update the index to search them.", f.name, count))
                 for problem in problems:
                     st.warning(escape_markdown(problem))
             except CheckerError as exc:
@@ -72,8 +72,8 @@ def render() -> None:
         return
     docs = wb.corpus_summary(index.passages)
     st.metric("Documents", len(docs))
-    st.caption(f"{len(index.passages)} passages · model {index.manifest.model} · "
-               f"built {index.manifest.created}")
+    st.caption(md("{} passages · model {} · built {}", len(index.passages), index.manifest.model,
+                  index.manifest.created))
     if docs:
         st.dataframe(pd.DataFrame([dataclasses.asdict(d) for d in docs]), hide_index=True,
                      width="stretch")

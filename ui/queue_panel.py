@@ -9,7 +9,7 @@ import streamlit as st
 from checker.errors import CheckerError
 from checker.verdicts import worklog
 from ui import resources
-from ui.text import escape_markdown
+from ui.text import md
 
 if TYPE_CHECKING:
     from checker import workbench as wb
@@ -28,16 +28,17 @@ def _save_queue(claim: wb.WorkClaim) -> None:
         worklog.set_status(resources.store(), cid, status=status, assignee=assignee or None,
                            unassign=not assignee)
         claim.status, claim.assignee = status, assignee or None
-        st.session_state["queue_message"] = (cid, "Saved: " + status + (f", assigned to {assignee}" if assignee
-                                                                          else ", unassigned") + ".")
+        st.session_state["queue_message"] = (cid, True, md("Saved: {}, assigned to {}.", status, assignee)
+                                             if assignee else md("Saved: {}, unassigned.", status))
     except CheckerError as exc:
-        st.session_state["queue_message"] = (cid, f"Not saved: {exc}")
+        st.session_state["queue_message"] = (cid, False, md("Not saved: {}", exc))
 
 
 def _assign_to_me(claim: wb.WorkClaim) -> None:
     me = reviewer()
     if not me:
-        st.session_state["queue_message"] = (claim.claim_id, "Not saved: choose your name in the sidebar first.")
+        st.session_state["queue_message"] = (claim.claim_id, False,
+                                             md("Not saved: choose your name in the sidebar first."))
         return
     st.session_state[f"assignee_{claim.claim_id}"] = me
     if claim.status == "to check":
@@ -56,7 +57,7 @@ def _add_comment(claim: wb.WorkClaim) -> None:
         message = str(exc)
         if "author" in message:
             message = "choose your name in the sidebar before commenting"
-        st.session_state["comment_error"] = (claim.claim_id, f"Not added: {message}.")
+        st.session_state["comment_error"] = (claim.claim_id, md("Not added: {}.", message))
 
 
 def render(claim: wb.WorkClaim) -> None:
@@ -73,14 +74,14 @@ def render(claim: wb.WorkClaim) -> None:
     b2.button("Assign to me", key=f"assign_me_{cid}", on_click=_assign_to_me, args=(claim,))
     message = st.session_state.get("queue_message")
     if message and message[0] == cid:
-        (st.error if message[1].startswith("Not saved") else st.success)(message[1])
+        (st.success if message[1] else st.error)(md("{}", message[2]))
     notes = worklog.comment_list(resources.store(), cid)
     with st.expander(f"Comments ({len(notes)})", expanded=bool(notes)):
         for note in notes:
-            st.markdown(f"**{escape_markdown(note.author)}** · {note.created_at[:16].replace('T', ' ')}")
+            st.markdown(md("**{}** · {}", note.author, note.created_at[:16].replace("T", " ")))
             st.text(note.text)
         st.text_area("Comment", key=f"comment_{cid}", placeholder="A question or a note for other reviewers")
         st.button("Add comment", key=f"add_comment_{cid}", on_click=_add_comment, args=(claim,))
         error = st.session_state.get("comment_error")
         if error and error[0] == cid:
-            st.error(error[1])
+            st.error(md("{}", error[1]))

@@ -12,7 +12,7 @@ import streamlit as st
 
 from checker.reading.timing import later_refutation_notes
 from checker.types import Hit
-from ui.text import escape_markdown
+from ui.text import Markdown, escape_markdown, md
 
 if TYPE_CHECKING:
     from checker import workbench as wb
@@ -51,7 +51,7 @@ def suggestion_block(claim: wb.WorkClaim) -> None:
     """The suggested verdict and why, with a button that fills the form; or the empty state."""
     if claim.suggestion is not None:
         s = claim.suggestion
-        st.markdown(f"**Suggested verdict: {s.verdict()}** ({s.confidence:.0%}) — {escape_markdown(why(claim))}")
+        st.markdown(md("**Suggested verdict: {}** ({:.0%}) — {}", s.verdict(), s.confidence, why(claim)))
         st.button("Use this suggestion in the verdict form", key=f"suggest_{claim.claim_id}",
                   on_click=_fill_form, args=(claim,),
                   help="Fills the label, note and cited passages; nothing is saved until you save the verdict.")
@@ -61,12 +61,12 @@ def suggestion_block(claim: wb.WorkClaim) -> None:
         st.warning(escape_markdown(note[0].upper() + note[1:] + "."))
 
 
-def stance_line(hit: Hit) -> str | None:
+def stance_line(hit: Hit) -> Markdown | None:
     """'Reader: refutes (82%) · relevance 0.91' as Markdown, or None without a reader."""
     if hit.relevance is None or hit.stance is None:
         return None
     p = dict(hit.stance_probabilities).get(hit.stance, 0.0)
-    return f"Reader: **{STANCE_WORDS[hit.stance]}** ({p:.0%}) · relevance {hit.relevance:.2f}"
+    return md("Reader: **{}** ({:.0%}) · relevance {:.2f}", STANCE_WORDS[hit.stance], p, hit.relevance)
 
 
 def weaker_matches(claim: wb.WorkClaim) -> None:
@@ -75,5 +75,5 @@ def weaker_matches(claim: wb.WorkClaim) -> None:
         return
     with st.expander(f"Weaker matches ({len(claim.weaker)}): below the relevance floor, not evidence"):
         for h in claim.weaker:
-            st.markdown(f"**{escape_markdown(h.passage.title or h.passage.doc_id)}** · relevance "
-                        f"{(h.relevance or 0.0):.2f}  \n" + escape_markdown(textwrap.shorten(h.passage.text, 240)))
+            st.markdown(md("**{}** · relevance {:.2f}  \n{}", h.passage.title or h.passage.doc_id, h.relevance or 0.0,
+                           textwrap.shorten(h.passage.text, 240)))

@@ -9,7 +9,7 @@ import streamlit as st
 from checker.types import Label
 from checker.verdicts.export import row_record, to_claimreview, to_csv
 from ui import resources
-from ui.text import escape_markdown
+from ui.text import escape_markdown, md
 
 
 def render() -> None:
@@ -56,10 +56,10 @@ def render() -> None:
                           format_func=lambda cid: f"#{cid} {texts[cid][:100]}")
     for v in reversed(store.history(chosen)):
         with st.container(border=True):
-            st.markdown(f"**v{v.version} · {v.label.value}** by {escape_markdown(v.reviewer)} at "
-                        f"{v.created_at[:19].replace('T', ' ')}")
+            st.markdown(md("**v{} · {}** by {} at {}", v.version, v.label.value, v.reviewer,
+                           v.created_at[:19].replace("T", " ")))
             st.markdown(escape_markdown(v.claim_text))
             if v.note:
                 st.caption(escape_markdown(v.note))
             for e in v.evidence:
-                st.caption(f"cites {escape_markdown(e.title)} ({escape_markdown(e.passage_id)})")
+                st.caption(md("cites {} ({})", e.title, e.passage_id))

@@ -30,11 +30,28 @@ def escape_markdown(text: str) -> str:
     return escaped.replace("\n", "  \n")
 
 
-def safe_link(url: str | None, label: str = "source") -> str:
+class Markdown(str):
+    """Text that is already safe Markdown (built by `md` or `safe_link`): `md` inserts it as is."""
+
+
+def md(template: str, *values: object) -> Markdown:
+    """Markdown from a template written in the code, its `{}` fields filled with text shown literally.
+
+    The one place where text meets Markdown: every banner, caption and Markdown line that carries
+    a name, a note, a title or a message builds it here, so none can forget to escape. Numbers keep
+    their format specs (`{:.2f}`); values already `Markdown` are inserted as they are; everything
+    else is escaped by `escape_markdown`.
+    """
+    safe = [v if isinstance(v, Markdown) or (isinstance(v, (int, float)) and not isinstance(v, bool))
+            else escape_markdown(str(v)) for v in values]
+    return Markdown(template.format(*safe))
+
+
+def safe_link(url: str | None, label: str = "source") -> Markdown:
     """A Markdown link for http(s) URLs only; anything else is shown as escaped text."""
     if not url:
-        return ""
+        return Markdown("")
     if re.match(r"^https?://[^\s<>]+$", url.strip(), re.I):
         target = url.strip().replace(")", "%29").replace("(", "%28")
-        return f"[{escape_markdown(label)}]({target})"
-    return escape_markdown(url)
+        return Markdown(f"[{escape_markdown(label)}]({target})")
+    return Markdown(escape_markdown(url))

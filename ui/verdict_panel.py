@@ -16,7 +16,7 @@ import streamlit as st
 from checker.errors import CheckerError
 from checker.types import Label
 from ui import resources
-from ui.text import escape_markdown
+from ui.text import Markdown, escape_markdown, md
 
 if TYPE_CHECKING:
     from checker import workbench as wb
@@ -52,8 +52,8 @@ def verdict_form(claim: wb.WorkClaim) -> None:
     latest = claim.verdict
     st.markdown("#### Verdict")
     if latest:
-        st.markdown(f"Current: **{latest.label.value}** (version {latest.version}, by "
-                    f"{escape_markdown(latest.reviewer)}, {latest.created_at[:16].replace('T', ' ')})")
+        st.markdown(md("Current: **{}** (version {}, by {}, {})", latest.label.value, latest.version,
+                       latest.reviewer, latest.created_at[:16].replace("T", " ")))
     cited = {e.passage_id for e in latest.evidence} if latest else set()
     with st.form(key=f"verdict_form_{cid}"):
         st.radio("Label", LABELS, horizontal=True, key=f"label_{cid}",
@@ -94,14 +94,14 @@ def history(claim: wb.WorkClaim) -> None:
 
         current = engine.current_hashes(resources.index().passages)
         for v in reversed(versions):
-            st.markdown(f"**v{v.version} · {v.label.value}** by {escape_markdown(v.reviewer)} at "
-                        f"{v.created_at[:19].replace('T', ' ')}")
+            st.markdown(md("**v{} · {}** by {} at {}", v.version, v.label.value, v.reviewer,
+                           v.created_at[:19].replace("T", " ")))
             if v.note:
                 st.caption(escape_markdown(v.note))
             stale = set(changed_evidence(v.evidence, current))
             for e in v.evidence:
                 changed = " — ⚠️ this passage has changed since" if e in stale else ""
-                st.caption(f"cites {escape_markdown(e.title)} ({escape_markdown(e.passage_id)}){changed}")
+                st.caption(md("cites {} ({}){}", e.title, e.passage_id, Markdown(changed)))
             if v.version != claim.verdict.version:
                 st.button(f"Restore version {v.version}", key=f"revert_{claim.claim_id}_{v.version}",
                           on_click=_revert, args=(claim, v.version,
