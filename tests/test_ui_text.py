@@ -1,5 +1,6 @@
 """Render helpers escape every piece of user and corpus text."""
 
+import re
 from html import unescape
 
 from checker.types import Hit, Passage
@@ -30,6 +31,13 @@ def test_shared_words_and_bar_escape() -> None:
     p = Passage("d#0", "d", "t", 0, 1, "<b>title</b>")
     bar = score_bar(Hit(p, 0.03, 0.5, 1.0, 1, 0.016, 0.014), best_possible=2 / 61)
     assert "<b>" not in bar
+
+
+def test_pronouns_and_stop_words_are_not_shared_words() -> None:  # second walk, item 9
+    claim = "He said we would send one hundred troops to the border: they were not there."
+    html = shared_words("He told us we would send one hundred troops; they were there. He left.", claim)
+    marked = re.findall(r'<mark style="background:#fff3a3">([^<]*)</mark>', html)
+    assert marked == ["send", "one", "hundred", "troops"], marked  # not He, we, would, they, there
 
 
 def test_markdown_escape() -> None:

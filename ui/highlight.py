@@ -3,6 +3,7 @@ markup in the output is the <mark>, <span> and <div> tags this module writes its
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,18 @@ you your said says told
 """
     .split()
 )
+# Stop words that carry what a claim says, so they stay marked: figures, order, and a few nouns.
+_KEEP = frozenset("one two three four five six eight nine ten eleven twelve fifteen twenty forty fifty sixty "
+                  "hundred first third last bill fire system interest amount".split())
+
+
+@functools.cache
+def _not_shared() -> frozenset[str]:
+    """Words never marked as shared: pronouns and other stop words (scikit-learn's English list,
+    less `_KEEP`), and `_COMMON`. Imported on first use, to keep the first page quick."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return _COMMON | (frozenset(ENGLISH_STOP_WORDS) - _KEEP)
 
 
 def score_colour(score: float) -> str:
@@ -92,10 +105,11 @@ def highlighted_article(text: str, spans: Sequence[Span], *, block: bool = True)
 def shared_words(passage: str, query: str, *, flagged: Sequence[tuple[int, int]] = ()) -> str:
     """The passage as escaped HTML: words shared with `query` marked yellow, `flagged` spans red."""
     wanted = set(tokenize(query))
+    skip = _not_shared()
     marks: list[tuple[int, int, str]] = [(s, e, "#ffb3b3") for s, e in flagged if 0 <= s < e <= len(passage)]
     for m in _WORD.finditer(passage):
         word = m.group()
-        stems = tokenize(word) if len(word) > 1 and word.lower() not in _COMMON else []
+        stems = tokenize(word) if len(word) > 1 and word.lower() not in skip else []
         if stems and stems[0] in wanted and not any(s < m.end() and m.start() < e for s, e, _ in marks):
             marks.append((m.start(), m.end(), "#fff3a3"))
     out, pos = [], 0
