@@ -2,7 +2,9 @@
 
 `create_app` takes a loaded retriever and verdict store, so the model and index load once,
 when the server starts (`python -m checker serve`), never per request. Every error is JSON
-`{"error": "..."}` with its status code; a traceback goes to the server's log only.
+`{"error": "..."}` with its status code; a traceback goes to the server's log only. The
+documentation pages (`/docs`, `/redoc`) load Swagger UI and ReDoc from the server itself
+(fastapi-offline), so they work without the internet.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from checker.api import schemas
@@ -104,9 +107,9 @@ def _save(engine: Engine, text: str, body: schemas.CheckIn, out: dict[str, Any])
 
 
 def create_app(engine: Engine) -> FastAPI:
-    app = FastAPI(title="Claim checker API", version="1", responses=ERRORS,
-                  description="Check-worthy claims, their evidence, and reviewers' verdicts. Reads are open "
-                              "on loopback; writes need `Authorization: Bearer <CHECKER_API_TOKEN>`.")
+    app = FastAPIOffline(title="Claim checker API", version="1", responses=ERRORS,
+                         description="Check-worthy claims, their evidence, and reviewers' verdicts. Reads are open "
+                                     "on loopback; writes need `Authorization: Bearer <CHECKER_API_TOKEN>`.")
     app.state.engine = engine
     token = engine.settings.api_token
 
@@ -119,7 +122,8 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, _validation_message(exc))
+        unreadable = any(err.get("type") == "json_invalid" for err in exc.errors())
+        return _error(400 if unreadable else 422, _validation_message(exc))  # a body that is not JSON is unreadable
 
     @app.exception_handler(CheckerError)
     async def checker_error(_: Request, exc: CheckerError) -> JSONResponse:
