@@ -18,76 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from checker.errors import CheckerError
 
-SCHEMA_VERSION = 1
-
-metadata = sa.MetaData()
-meta_table = sa.Table(
-    "meta", metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-articles = sa.Table(
-    "articles", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("title", sa.Text, nullable=False, default=""),
-    sa.Column("url", sa.Text),
-    sa.Column("source", sa.Text),
-    sa.Column("published", sa.String(32)),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-)
-claims = sa.Table(
-    "claims", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
-    sa.Column("start", sa.Integer, nullable=False),
-    sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("score", sa.Float),
-    sa.Column("vector", sa.LargeBinary),
-    sa.Column("vector_model", sa.Text),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.UniqueConstraint("article_id", "start", "end", name="uq_claim_span"),
-)
-reviewers = sa.Table(
-    "reviewers", metadata,
-    sa.Column("name", sa.String(200), primary_key=True),
-    sa.Column("created_at", sa.String(32), nullable=False),
-)
-verdicts = sa.Table(
-    "verdicts", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id"), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("label", sa.String(40), nullable=False),
-    sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Column("reviewer", sa.String(200), sa.ForeignKey("reviewers.name"), nullable=False),
-    sa.Column("claim_text", sa.Text, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.UniqueConstraint("claim_id", "version", name="uq_verdict_version"),
-)
-evidence = sa.Table(
-    "verdict_evidence", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("verdict_id", sa.Integer, sa.ForeignKey("verdicts.id"), nullable=False),
-    sa.Column("doc_id", sa.Text, nullable=False),
-    sa.Column("passage_id", sa.Text, nullable=False),
-    sa.Column("passage_hash", sa.String(64), nullable=False),
-    sa.Column("title", sa.Text, nullable=False, default=""),
-    sa.Column("url", sa.Text),
-    sa.Column("excerpt", sa.Text, nullable=False, default=""),
-)
-sa.Index("ix_verdicts_claim", verdicts.c.claim_id)
-sa.Index("ix_evidence_verdict", evidence.c.verdict_id)
-sa.Index("ix_claims_article", claims.c.article_id)
-
-
-class StoreError(CheckerError):
-    """The verdict database cannot be opened or written."""
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @overload
@@ -97,11 +28,101 @@ def clean_text(value: None) -> None: ...
 @overload
 def clean_text(value: str | None) -> str | None: ...
 def clean_text(value: str | None) -> str | None:
-    """`value` with lone surrogates (which UTF-8 cannot hold) replaced, one for one, by U+FFFD.
+    """`value` with lone surrogates (which UTF-8 cannot hold) and NUL (which PostgreSQL's text
+    cannot hold) replaced, one for one, by U+FFFD, so that both backends store the same text.
 
     Offsets into the text stay valid: each replaced character is still one character.
     """
-    return value if value is None else _SURROGATE.sub("\ufffd", value)
+    return value if value is None else _UNSTORABLE.sub("\ufffd", value)
+
+
+class Text(sa.TypeDecorator[str]):
+    """sa.Text whose every bound value (row written, or compared in a query) is `clean_text`ed."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        return clean_text(value) if isinstance(value, str) else value
+
+
+class String(sa.TypeDecorator[str]):
+    """sa.String(length) whose every bound value is `clean_text`ed."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        return clean_text(value) if isinstance(value, str) else value
+
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+meta_table = sa.Table(
+    "meta", metadata,
+    sa.Column("key", String(64), primary_key=True),
+    sa.Column("value", Text, nullable=False),
+)
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("content_hash", String(64), nullable=False, unique=True),
+    sa.Column("title", Text, nullable=False, default=""),
+    sa.Column("url", Text),
+    sa.Column("source", Text),
+    sa.Column("published", String(32)),
+    sa.Column("text", Text, nullable=False),
+    sa.Column("created_at", String(32), nullable=False),
+)
+claims = sa.Table(
+    "claims", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("text", Text, nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("vector", sa.LargeBinary),
+    sa.Column("vector_model", Text),
+    sa.Column("created_at", String(32), nullable=False),
+    sa.UniqueConstraint("article_id", "start", "end", name="uq_claim_span"),
+)
+reviewers = sa.Table(
+    "reviewers", metadata,
+    sa.Column("name", String(200), primary_key=True),
+    sa.Column("created_at", String(32), nullable=False),
+)
+verdicts = sa.Table(
+    "verdicts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("label", String(40), nullable=False),
+    sa.Column("note", Text, nullable=False, default=""),
+    sa.Column("reviewer", String(200), sa.ForeignKey("reviewers.name"), nullable=False),
+    sa.Column("claim_text", Text, nullable=False),
+    sa.Column("created_at", String(32), nullable=False),
+    sa.UniqueConstraint("claim_id", "version", name="uq_verdict_version"),
+)
+evidence = sa.Table(
+    "verdict_evidence", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("verdict_id", sa.Integer, sa.ForeignKey("verdicts.id"), nullable=False),
+    sa.Column("doc_id", Text, nullable=False),
+    sa.Column("passage_id", Text, nullable=False),
+    sa.Column("passage_hash", String(64), nullable=False),
+    sa.Column("title", Text, nullable=False, default=""),
+    sa.Column("url", Text),
+    sa.Column("excerpt", Text, nullable=False, default=""),
+)
+sa.Index("ix_verdicts_claim", verdicts.c.claim_id)
+sa.Index("ix_evidence_verdict", evidence.c.verdict_id)
+sa.Index("ix_claims_article", claims.c.article_id)
+
+
+class StoreError(CheckerError):
+    """The verdict database cannot be opened or written."""
 
 
 def create_tables(conn: sa.Connection, meta: sa.MetaData) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from checker.errors import CheckerError
-from checker.verdicts.schema import add_missing_columns, create_tables
+from checker.verdicts.schema import String, Text, add_missing_columns, create_tables
 from checker.verdicts.store import VerdictStore, articles, claims, now, verdicts
 
 WORKLOG_VERSION = 1
@@ -28,29 +28,29 @@ work_metadata = sa.MetaData()
 article_checks = sa.Table(
     "article_checks", work_metadata,
     sa.Column("article_id", sa.Integer, primary_key=True),  # articles.id
-    sa.Column("checked_at", sa.String(32), nullable=False),
+    sa.Column("checked_at", String(32), nullable=False),
     sa.Column("truncated", sa.Integer, nullable=False, default=0),
-    sa.Column("checked_by", sa.String(200)),
+    sa.Column("checked_by", String(200)),
 )
 claim_state = sa.Table(
     "claim_state", work_metadata,
     sa.Column("claim_id", sa.Integer, primary_key=True),  # claims.id
     sa.Column("article_id", sa.Integer, nullable=False),
-    sa.Column("query", sa.Text, nullable=False, default=""),
-    sa.Column("reasons", sa.Text, nullable=False, default="[]"),  # JSON list of strings
-    sa.Column("evidence", sa.Text, nullable=False, default="null"),  # JSON list of hit dicts; null: not searched
+    sa.Column("query", Text, nullable=False, default=""),
+    sa.Column("reasons", Text, nullable=False, default="[]"),  # JSON list of strings
+    sa.Column("evidence", Text, nullable=False, default="null"),  # JSON list of hit dicts; null: not searched
     sa.Column("dismissed", sa.Boolean, nullable=False, default=False),
     sa.Column("promoted", sa.Boolean, nullable=False, default=False),
-    sa.Column("status", sa.String(20), nullable=False, default=STATUSES[0]),
-    sa.Column("assignee", sa.String(200)),
-    sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.Column("status", String(20), nullable=False, default=STATUSES[0]),
+    sa.Column("assignee", String(200)),
+    sa.Column("updated_at", String(32), nullable=False),
 )
 comments = sa.Table(
     "claim_comments", work_metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("claim_id", sa.Integer, nullable=False),
-    sa.Column("author", sa.String(200), nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("author", String(200), nullable=False),
+    sa.Column("text", Text, nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
 )
 sa.Index("ix_claim_state_article", claim_state.c.article_id)
