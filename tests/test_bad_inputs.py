@@ -222,10 +222,19 @@ def _truncated_vectors(folder: Path) -> None:
     path.write_bytes(data[: len(data) - 100])
 
 
+def _nan_vectors(folder: Path) -> None:
+    import numpy as np
+
+    path = folder / "shards" / "00000" / "vectors.npy"
+    np.save(path, np.full_like(np.load(path), np.nan))
+
+
 @pytest.mark.parametrize(("damage", "said"), [(_manifest_array, "not an object"),
                                                (_extra_passage_line, "line 4 is not a passage"),
-                                               (_truncated_vectors, "cut off")],
-                         ids=["manifest is a JSON array", "extra line in passages.jsonl", "truncated vectors.npy"])
+                                               (_truncated_vectors, "cut off"),
+                                               (_nan_vectors, "not finite (NaN or infinity)")],
+                         ids=["manifest is a JSON array", "extra line in passages.jsonl", "truncated vectors.npy",
+                              "NaN vectors.npy"])
 def test_damaged_index_files(damage, said, tmp_path: Path, tiny_docs, hash_embedder, monkeypatch, capsys) -> None:
     """Each damage gives one error line with a rebuild hint, exit 2, never `unexpected ...Error`."""
     from checker.evidence.index import build_index

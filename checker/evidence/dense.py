@@ -172,6 +172,17 @@ class VectorFile(RowMatrix):
             out[i] = np.frombuffer(data, dtype=self.dtype)
         return out
 
+    def non_finite_row(self, chunk_bytes: int = 1 << 24) -> int | None:
+        """The first row holding NaN or infinity, or None; read in chunks that do not stay resident."""
+        per_chunk = max(1, chunk_bytes // max(1, self._row_bytes))
+        for start in range(0, self.shape[0], per_chunk):
+            n = min(per_chunk, self.shape[0] - start)
+            data = os.pread(self._fd, n * self._row_bytes, self._offset + start * self._row_bytes)
+            bad = ~np.isfinite(np.frombuffer(data, dtype=self.dtype).reshape(n, self.shape[1])).all(axis=1)
+            if bad.any():
+                return start + int(np.argmax(bad))
+        return None
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         whole = np.fromfile(self.path, dtype=self.dtype, count=self.shape[0] * self.shape[1],
                             offset=self._offset).reshape(self.shape)

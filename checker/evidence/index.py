@@ -178,6 +178,12 @@ def _load_version(folder: Path, version: Path) -> EvidenceIndex:
     if dense.ntotal != n or dense.d != manifest.dim or len(vectors) != n or n != manifest.passages:
         raise broken(folder, f"is inconsistent ({dense.ntotal} vectors, {len(vectors)} rows in vectors.npy, "
                               f"{n} passages)", force=True)
+    parts = index.vectors.parts if isinstance(index.vectors, ShardedVectors) else [index.vectors]
+    for part in parts:  # a NaN vector would score NaN against every query: refuse it here, not in search
+        if isinstance(part, VectorFile) and (row := part.non_finite_row()) is not None:
+            where = part.path.relative_to(version) if part.path.is_relative_to(version) else part.path
+            raise broken(folder, f"has a vector that is not finite (NaN or infinity) in {where}, row {row}",
+                         force=True)
     index.folder = folder
     return index
 

@@ -83,6 +83,23 @@ def test_truncated_shard_files_are_damage_not_a_traceback(tmp_path: Path, tiny_d
     assert len(load_index(folder)) == report.passages == 4
 
 
+@pytest.mark.parametrize("value", [np.nan, np.inf], ids=["nan", "inf"])
+def test_non_finite_vectors_are_refused_at_load(tmp_path: Path, tiny_docs, hash_embedder, value: float) -> None:
+    """A vectors.npy holding NaN (or infinity) loaded and then scored NaN against every query (red team);
+    it is refused at load with the command that rebuilds it, and that rebuild mends it."""
+    folder = tmp_path / "idx"
+    build_index(tiny_docs, hash_embedder, folder)
+    path = folder / "shards" / "00000" / "vectors.npy"
+    vectors = np.load(path)
+    vectors[1, 3] = value
+    np.save(path, vectors)
+    with pytest.raises(IndexMismatchError, match=r"not finite .*vectors\.npy, row 1; rebuild it with: "
+                                                 r"python -m checker index --index .* --force"):
+        load_index(folder)
+    build_index(tiny_docs, hash_embedder, folder, force=True)
+    assert np.isfinite(np.asarray(load_index(folder).vectors)).all()
+
+
 @pytest.mark.parametrize("manifest", ["{", "[]", '{"model": "m"}', "PASSAGES"])
 def test_damaged_manifest_is_reported_then_rebuilt(tmp_path: Path, tiny_docs, hash_embedder, manifest: str) -> None:
     """A manifest that cannot be read is not taken for "no index yet": loading says it is damaged, and a build
