@@ -131,6 +131,24 @@ def test_upload_names_never_clash_or_overflow(env) -> None:
     assert any("replaced the earlier upload" in p for p in problems)
 
 
+def test_upload_names_differing_in_case_or_folder_never_replace_each_other(env) -> None:
+    """Red team: `report.md` then `report.MD` replaced it, and so did `/etc/cron.d/evil.md` and
+    `....//....//evil.md`; names that differ in case only are distinct files on any file system."""
+    _, _, settings = env
+    names = ["report.md", "report.MD", "Report.md", "REPORT.md", "/etc/cron.d/evil.md", "....//....//evil.md",
+             "evil.md", "a/evil.md", "a\\evil.md"]
+    saved = {}
+    for name in names:
+        path, _, problems = wb.save_upload(name, f"---\ntitle: {name}\n---\nBody text.".encode(), settings=settings)
+        assert not problems, (name, problems)
+        assert path.parent == settings.uploads
+        saved[name] = path
+    assert len({p.name.lower() for p in saved.values()}) == len(names)  # distinct even ignoring case
+    assert saved["report.md"].name == "report.md" and saved["evil.md"].name == "evil.md"
+    assert sorted(p.name for p in settings.uploads.iterdir()) == sorted(p.name for p in saved.values())
+    assert {n: p.read_bytes().decode().splitlines()[1] for n, p in saved.items()} == {n: f"title: {n}" for n in names}
+
+
 def test_corpus_summary(env) -> None:
     retriever, _, _ = env
     summary = wb.corpus_summary(retriever.index.passages)
