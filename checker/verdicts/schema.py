@@ -11,12 +11,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import overload
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from checker.errors import CheckerError
+from checker.errors import CheckerError, InputError
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -34,6 +35,23 @@ def clean_text(value: str | None) -> str | None:
     Offsets into the text stay valid: each replaced character is still one character.
     """
     return value if value is None else _UNSTORABLE.sub("\ufffd", value)
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})  # controls, format (zero-width) and space characters
+
+
+def visible_name(value: str, what: str) -> str:
+    """`value` stripped of whitespace; InputError when no character of it can be seen.
+
+    A name of spaces, zero-width spaces, joiners or other format characters (" \u200b ") would
+    be stored, listed and credited as a blank: `what` names the field in the message.
+    """
+    name = value.strip()
+    if not name:
+        raise InputError(f"{what} is empty")
+    if all(unicodedata.category(ch) in _INVISIBLE for ch in name):
+        raise InputError(f"{what} {name!r} has no visible character")
+    return name
 
 
 class Text(sa.TypeDecorator[str]):

@@ -38,6 +38,7 @@ from checker.verdicts.schema import (  # noqa: F401 (re-exported: the tables are
     reviewers,
     stored_version,
     verdicts,
+    visible_name,
 )
 
 
@@ -240,9 +241,10 @@ class VerdictStore:
                      cited: Sequence[CitedEvidence] = ()) -> Verdict:
         """Save a new version of the verdict on a claim, in one transaction."""
         label = Label(label)
-        reviewer, note, claim_text = clean_text(reviewer.strip()), clean_text(note), clean_text(claim_text)
-        if not reviewer:
+        if not reviewer.strip():
             raise CheckerError("a verdict needs the reviewer's name")
+        reviewer = visible_name(reviewer, "the reviewer's name")
+        reviewer, note, claim_text = clean_text(reviewer), clean_text(note), clean_text(claim_text)
 
         def op(conn: sa.Connection) -> int:
             claim = conn.execute(sa.select(claims.c.text).where(claims.c.id == claim_id)).first()

@@ -18,7 +18,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from checker.errors import CheckerError
-from checker.verdicts.schema import String, Text, add_missing_columns, create_tables
+from checker.verdicts.schema import String, Text, add_missing_columns, create_tables, visible_name
 from checker.verdicts.store import VerdictStore, articles, claims, now, verdicts
 
 WORKLOG_VERSION = 1
@@ -243,7 +243,7 @@ def set_status(store: VerdictStore, claim_id: int, *, status: str | None = None,
     if status is not None:
         values["status"] = _check_status(status)
     if assignee is not None and assignee.strip():
-        values["assignee"] = assignee.strip()[:200]
+        values["assignee"] = visible_name(assignee, "the assignee's name")[:200]
     if unassign:
         values["assignee"] = None
 
@@ -292,6 +292,7 @@ def add_comment(store: VerdictStore, claim_id: int, *, author: str, text: str) -
     author, text = author.strip(), text.strip()
     if not author:
         raise CheckerError("a comment needs its author's name")
+    author = visible_name(author, "the comment's author name")
     if not text:
         raise CheckerError("the comment is empty")
 
