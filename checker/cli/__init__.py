@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from checker.cli import check, evaluate, serve, train, verdicts
-from checker.cli.common import _stderr
+from checker.cli.common import _stderr, one_line
 from checker.config import load_settings
 from checker.errors import CheckerError, InputError
 
@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise InputError("--top-k must be at least 1")
         return int(args.run(args, settings))
     except CheckerError as exc:
-        _stderr(f"error: {exc}")
+        _stderr(f"error: {one_line(str(exc))}")
         return 2
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
@@ -50,5 +50,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, no traceback
         if debug:
             raise
-        _stderr(f"error: unexpected {type(exc).__name__}: {exc} (set CHECKER_DEBUG=1 for details)")
+        _stderr(f"error: unexpected {type(exc).__name__}: {one_line(str(exc))} (set CHECKER_DEBUG=1 for details)")
         return 1

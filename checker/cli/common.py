@@ -10,6 +10,11 @@ def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def one_line(msg: str) -> str:
+    """`msg` on one line: an error is one `error:` line, whatever text a library put in it."""
+    return " ".join(part.strip() for part in msg.splitlines() if part.strip())
+
+
 def _progress_bar(label: str) -> Callable[[int, int], None]:
     def show(done: int, total: int) -> None:
         if not sys.stderr.isatty() and done != total:

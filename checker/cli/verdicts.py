@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker.config import Settings
+from checker.errors import InputError
 
 if TYPE_CHECKING:
     from checker.verdicts.store import VerdictStore
@@ -30,7 +31,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     else:
         text = to_claimreview(rows, organisation=settings.organisation, url_template=settings.review_url)
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
         print(f"wrote {len(rows)} verdicts to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

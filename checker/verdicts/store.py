@@ -106,6 +106,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, busy_ms: int = 15000) -> N
     cur.close()
 
 
+def _first_line(exc: Exception) -> str:
+    """The driver's message without the hints it puts on further lines ("Is the server running...")."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0].strip() if lines else type(exc).__name__
+
+
 class VerdictStore:
     """All reads and writes of verdicts; one instance can be shared by threads."""
 
@@ -131,7 +137,7 @@ class VerdictStore:
             self._run(self._migrate)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"cannot open the verdict database {parsed.render_as_string()}: "
-                             f"{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}") from exc
+                             f"{_first_line(exc)}") from exc
 
     # -- plumbing ---------------------------------------------------------------------------
     def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -162,7 +168,7 @@ class VerdictStore:
                 if busy:
                     raise StoreError(f"the verdict database was locked by another program for "
                                      f"{self.busy_timeout:g} s; nothing was saved, try again") from exc
-                raise StoreError(f"database error: {exc.orig}") from exc
+                raise StoreError(f"database error: {_first_line(exc)}") from exc
             except IntegrityError:
                 if attempt < self.retries and time.monotonic() < deadline:  # a concurrent writer took our version
                     time.sleep(delay * random.uniform(0.5, 1.5))
