@@ -36,9 +36,10 @@ with st.sidebar:
     from ui.text import md
 
     cfg = resources.settings()
-    status = resources.model_status()
-    ready = {"loading": "⏳ loading in the background", "ready": "✅ ready"}.get(status, status)
-    st.caption(md("Model: {} ({})  \nIndex: {}", cfg.model, ready, cfg.index))
+    model_line = st.empty()  # filled after the page: a check on this run loads the model
 importlib.import_module(PAGES[page]).render()
+status = resources.model_status()
+ready = {"loading": "⏳ loading in the background", "ready": "✅ ready"}.get(status, status)
+model_line.caption(md("Model: {} ({})  \nIndex: {}", cfg.model, ready, cfg.index))
 if cfg.warm_up:
     resources.warm_up()  # after the page is drawn, so that it does not delay the page

@@ -139,6 +139,7 @@ def _run_check() -> None:
                 published=st.session_state.get("meta_date") or None,
                 check_all=bool(st.session_state.get("check_all")), progress=_progress_to(bar))
             bar.empty()
+        resources.mark_ready()
         st.session_state["work"] = work
         st.session_state.pop("selected_claim", None)
         address.show(work.article_id)
@@ -297,10 +298,10 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
         st.info("Nothing reached the relevance floor; the weaker matches are below." if claim.weaker
                 else "No evidence found in the corpus for this claim. Try rewording it.")
     best = resources.retriever().config.best_possible()
-    for hit in claim.evidence:
+    for number, hit in enumerate(claim.evidence, 1):  # numbered as shown, not by search rank (the reader drops some)
         p = hit.passage
         with st.container(border=True):
-            st.markdown(md("**{}. {}**", hit.rank, p.title))
+            st.markdown(md("**{}. {}**", number, p.title))
             parts = [md("{}", x) for x in (p.publisher, p.date) if x] + ([safe_link(p.url)] if p.url else [])
             if parts:
                 st.caption(md(" · ".join("{}" for _ in parts), *parts))

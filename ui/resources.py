@@ -42,6 +42,7 @@ def _index(folder: str, stamp: str) -> EvidenceIndex:
 
 _warm_lock = threading.Lock()
 _warm: dict[str, Any] = {}  # model name -> {"thread", "error", "seconds"}
+_checked: set[str] = set()  # models that have finished a check in this process: loaded, whatever the warm-up says
 
 
 WARM_TEXT = "Officials said 100,000 troops were massed near the border on Friday."
@@ -76,8 +77,15 @@ def warm_up() -> None:
             thread.start()
 
 
+def mark_ready() -> None:
+    """A check has finished: the configured model is loaded (and the sidebar says so)."""
+    _checked.add(settings().model)
+
+
 def model_status() -> str:
     """'loading', 'ready' or 'failed: …' for the configured model."""
+    if settings().model in _checked:
+        return "ready"
     state = _warm.get(settings().model)
     if state is None:
         return "loading" if settings().warm_up else "loads with the first check"

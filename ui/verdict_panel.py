@@ -55,16 +55,19 @@ def verdict_form(claim: wb.WorkClaim) -> None:
         st.markdown(md("Current: **{}** (version {}, by {}, {})", latest.label.value, latest.version,
                        latest.reviewer, latest.created_at[:16].replace("T", " ")))
     cited = {e.passage_id for e in latest.evidence} if latest else set()
+    # The form starts from the latest verdict through the session state, not through the widgets'
+    # defaults: "Use this suggestion" writes the same keys, and a widget given both warns.
+    start = {f"label_{cid}": latest.label.value if latest else None, f"note_{cid}": latest.note if latest else "",
+             **{f"cite_{cid}_{h.passage.passage_id}": h.passage.passage_id in cited for h in claim.evidence}}
+    for key, value in start.items():
+        st.session_state.setdefault(key, value)
     with st.form(key=f"verdict_form_{cid}"):
-        st.radio("Label", LABELS, horizontal=True, key=f"label_{cid}",
-                 index=LABELS.index(latest.label.value) if latest else None)
-        st.text_area("Note", value=latest.note if latest else "", key=f"note_{cid}",
-                     placeholder="What the evidence shows, and why")
+        st.radio("Label", LABELS, horizontal=True, key=f"label_{cid}", index=None)
+        st.text_area("Note", key=f"note_{cid}", placeholder="What the evidence shows, and why")
         st.markdown("Evidence it rests on")
-        for h in claim.evidence:
+        for number, h in enumerate(claim.evidence, 1):  # the numbers of the evidence cards
             pid = h.passage.passage_id
-            st.checkbox(f"{h.rank}. " + escape_markdown(h.passage.title[:80]), value=pid in cited,
-                        key=f"cite_{cid}_{pid}")
+            st.checkbox(f"{number}. " + escape_markdown(h.passage.title[:80]), key=f"cite_{cid}_{pid}")
         if not claim.evidence:
             st.caption("No evidence passages to cite.")
         st.text_input("Reviewer", value=st.session_state.get("reviewer_name", ""), key=f"reviewer_{cid}")
