@@ -115,3 +115,24 @@ def test_evidence_cards_are_numbered_as_shown(app: AppTest) -> None:  # item 9
     boxes = [app.checkbox(key=f"cite_{cid}_{h.passage.passage_id}").label for h in evidence]
     assert [b.split(".", 1)[0] for b in boxes] == [str(n) for n in range(1, len(evidence) + 1)]
 
+
+STATES = ("✅ verdict: ", "❌ verdict: ", "🟠 verdict: ", "❔ verdict: ", "➖ verdict: ", "👍 supported", "👎 refuted",
+          "🤷 not settled", "🚫 no relevant evidence", "⏱ only later evidence", "📄 evidence", "⏳ not searched yet")
+
+
+def test_the_claim_list_says_each_claims_state_in_words(app: AppTest) -> None:  # item 7
+    """Every listed claim starts with an icon and words, not a colour; a verdict shows as such, and
+    an article dated before all of the corpus has only later evidence."""
+    app.text_area(key="article").input(DEMO).run()
+    app.text_input(key="meta_date").input("1990-01-01")
+    app.button(key="check").click().run()
+    assert not app.exception and app.session_state["work"].published == "1990-01-01"
+    work = app.session_state["work"]
+    listed = work.visible(app.slider(key="threshold").value)
+    labels = app.radio(key="selected_claim").options
+    assert len(labels) == len(listed) and all(label.startswith(STATES) for label in labels), labels
+    later = [c for c in listed if c.evidence and all(h.after_article for h in c.evidence)]
+    assert later and all(labels[listed.index(c)].startswith("⏱ only later evidence") for c in later)
+    cid = _select(app, listed[0].sentence)
+    _save(app, cid, "Misleading", "Dated later.", "Ada", cite_first=False)
+    assert app.radio(key="selected_claim").options[0].startswith("🟠 verdict: Misleading · ")

@@ -181,12 +181,34 @@ def _evidence_loader(work: wb.Workbench, visible: list[wb.WorkClaim]) -> None:
         st.rerun()
 
 
+SUGGESTED = {"SUPPORTS": "👍 supported", "REFUTES": "👎 refuted", "NOT_ENOUGH_INFO": "🤷 not settled"}
+STATES_HELP = ("✅❌🟠❔➖ verdict: the label saved; otherwise what the evidence says: 👍 supported, 👎 refuted, "
+               "🤷 not settled (the reader's suggestion), 🚫 no relevant evidence, ⏱ only later evidence "
+               "(published after the article), 📄 evidence, ⏳ not searched yet")
+
+
+def claim_state(claim: wb.WorkClaim) -> str:
+    """Where a claim stands, as an icon and words (never colour alone): its verdict, or else what
+    its evidence says."""
+    if claim.verdict:
+        return f"{BADGES[claim.verdict.label]} verdict: {claim.verdict.label.value}"
+    if not claim.loaded:
+        return "⏳ not searched yet"
+    if not claim.evidence:
+        return "🚫 no relevant evidence"
+    if all(h.after_article is True for h in claim.evidence):  # the suggestion leaves these out
+        return "⏱ only later evidence"
+    if claim.suggestion is not None:
+        return SUGGESTED[claim.suggestion.label]
+    return "📄 evidence"
+
+
 def _claim_label(claim: wb.WorkClaim) -> str:
     """The radio keeps its selection by key, so the label may change (a verdict's badge appears)."""
     seen = "🔁 " if claim.match else ""
     attention = "⚠️ " if claim.attention else ""
-    badge = f"{BADGES[claim.verdict.label]} " if claim.verdict else ""
-    return f"{badge}{attention}{seen}**{claim.score:.2f}** {escape_markdown(textwrap.shorten(claim.sentence, 160))}"
+    return (f"{claim_state(claim)} · {attention}{seen}**{claim.score:.2f}** "
+            f"{escape_markdown(textwrap.shorten(claim.sentence, 160))}")
 
 
 def _article_view(work: wb.Workbench, visible: list[wb.WorkClaim], selected: int | None) -> None:
@@ -212,8 +234,8 @@ def _claims_list(work: wb.Workbench, visible: list[wb.WorkClaim]) -> int | None:
         counts = [(label, sum(c.verdict.label is label for c in done if c.verdict)) for label in Label]
         st.caption(md(" · ".join("{} {}: {}" for _, n in counts if n),
                       *(x for label, n in counts if n for x in (BADGES[label], label.value, n))))
-    return st.radio("Claims, most check-worthy first (✅❌🟠❔➖ = its verdict; ⚠️ = the best evidence "
-                    "disagrees on a number, date or negation; 🔁 = a similar claim was checked before)", ids,
+    return st.radio("Claims, most check-worthy first (⚠️ = the best evidence disagrees on a number, date or "
+                    "negation; 🔁 = a similar claim was checked before)", ids, help=STATES_HELP,
                     key="selected_claim", format_func=lambda cid: _claim_label(work.get(cid)))
 
 
