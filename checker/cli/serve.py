@@ -34,6 +34,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if not 1 <= args.port <= 65535:
         raise InputError(f"--port must be between 1 and 65535, not {args.port}")
+    if settings.api_token and not settings.api_token.strip():
+        raise InputError("CHECKER_API_TOKEN is blank (only spaces): set a real secret, or unset it to serve "
+                         "loopback reads only")
     if not is_loopback(args.host) and not settings.api_token:
         raise InputError(f"refusing to listen on {args.host}, which other machines can reach, without a token: "
                          "set CHECKER_API_TOKEN (or serve on 127.0.0.1)")
@@ -54,8 +57,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     writes = "need the token" if settings.api_token else "disabled: no CHECKER_API_TOKEN"
     _stderr(f"serving the API on http://{host}:{args.port} (writes {writes}); Ctrl+C stops it")
+    # proxy headers off: the client address that decides loopback reads is the socket's, never an
+    # X-Forwarded-For header (uvicorn would otherwise believe one sent from 127.0.0.1)
     config = uvicorn.Config(app, log_level=args.log_level, access_log=args.log_level in ("debug", "info"),
-                            timeout_graceful_shutdown=5)
+                            timeout_graceful_shutdown=5, proxy_headers=False, forwarded_allow_ips="")
     uvicorn.Server(config).run(sockets=[sock])
     sys.stderr.flush()
     return 0

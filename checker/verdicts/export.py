@@ -48,9 +48,14 @@ def row_record(row: VerdictRow) -> dict[str, Any]:
     }
 
 
+# What a spreadsheet may read as the start of a formula: = + - @ (and their full-width forms,
+# which some programs fold to ASCII), and the controls and line breaks it skips before one.
+_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\t\r\n\x0b\x0c\x00")
+
+
 def _safe_cell(value: Any) -> Any:
     """Stop spreadsheet programs from running a cell as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
         return "'" + value
     return value
 

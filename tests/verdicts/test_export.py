@@ -111,3 +111,22 @@ def test_claimreview_is_safe_to_embed_in_a_script_tag(tmp_path: Path) -> None:
         to_claimreview(store.latest_rows(), organisation="Desk", url_template="javascript:alert({claim_id})")
     with pytest.raises(CheckerError, match="template"):
         to_claimreview(store.latest_rows(), organisation="Desk", url_template="https://fc.example/{nope}")
+
+
+@pytest.mark.parametrize("start", ["\uff1d", "\uff0b", "\uff0d", "\uff20", "\n", "\x0b", "\x0c", "\x00", "=", "\t"],
+                         ids=["fw=", "fw+", "fw-", "fw@", "LF", "VT", "FF", "NUL", "=", "TAB"])
+def test_csv_defuses_full_width_and_control_formula_starts(tmp_path: Path, start: str) -> None:
+    """Red team: cells starting with full-width ＝ ＋ － ＠, LF, VT, FF or NUL were left as they were."""
+    from checker.verdicts.export import _safe_cell
+
+    assert _safe_cell(start + "HYPERLINK(\"http://x\")") == "'" + start + "HYPERLINK(\"http://x\")"
+    store = VerdictStore(f"sqlite:///{tmp_path / 'v.db'}")
+    text = start + "SUM(1,2)"
+    aid = store.add_article(text, title="T")
+    cid = store.add_claim(aid, start=0, end=len(text), text=text)
+    store.save_verdict(cid, label="Supported", reviewer="ann", note=start + "cmd")
+    [row] = list(csv.DictReader(io.StringIO(to_csv(store.latest_rows()), newline="")))
+    stored = text.replace("\x00", "\ufffd")  # the store keeps no NUL (U+FFFD in its place), so it never starts one
+    if start != "\x00":
+        assert row["claim"] == "'" + stored and row["note"] == "'" + start + "cmd"
+    assert _safe_cell("a=1") == "a=1" and _safe_cell("") == "" and _safe_cell(3) == 3
