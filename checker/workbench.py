@@ -351,14 +351,9 @@ UPLOAD_TYPES = ("md", "txt", "html", "htm", "pdf", "jsonl")
 def upload_stem(name: str, *, limit: int = 100) -> str:
     """A safe, short file stem for an upload; different names never share one.
 
-    Characters other than letters, digits, `.`, `_` and `-` are replaced, so `report .md` and
-    `report!.md` would both become `report`; folders are dropped, so `/etc/cron.d/evil.md` and
-    `....//....//evil.md` would both become `evil`; the suffix is lower-cased, so `report.MD`
-    would become `report.md`. Only a name that is already its own file name (no folder, a
-    lower-case stem and suffix: none can differ from another in case alone, which
-    case-insensitive file systems would take for the same file) keeps its stem as it is; any
-    other gets a hash of the whole original name, and so does one cut to `limit` characters
-    (file systems refuse long names).
+    Odd characters are replaced (`report .md`, `report!.md`), folders dropped (`/etc/x/evil.md`)
+    and suffixes lower-cased (`report.MD`): only a name that is already its own lower-case file
+    name keeps its stem, any other (and one cut to `limit`) gets a hash of the whole name.
     """
     original = Path(name).stem
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", original).strip("-.") or "document"
