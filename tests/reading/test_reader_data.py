@@ -60,3 +60,13 @@ def test_no_training_pair_comes_from_the_demo_corpus_or_articles() -> None:
             assert not claims & {normalise(p.claim) for p in pairs}, name
     assert {"fnc1", "arc", "scifact", "synthetic"} <= set(data.report["sources"])
     assert data.report["sources"]["fnc1"]["trained_by_label"]["disagree"] > 500
+
+
+def test_the_recorded_command_names_every_changed_option() -> None:
+    """reader.json's command reproduces the run: options off their defaults are written, the others not."""
+    from checker.training.reader import TrainConfig
+    from checker.training.reader_run import SOURCES, command_line
+
+    assert command_line(TrainConfig(), SOURCES) == "python -m checker train reader --seed 0"
+    assert command_line(TrainConfig(epochs=6), ("scifact", "synthetic")) == \
+        "python -m checker train reader --seed 0 --epochs 6 --sources scifact,synthetic"
