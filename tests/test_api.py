@@ -86,7 +86,7 @@ def test_search_returns_hits(api_server) -> None:
 
 
 @pytest.mark.parametrize(("method", "path", "kwargs", "status", "needle"), [
-    ("post", "/v1/check", {"data": "not json", "headers": {"content-type": "application/json"}}, 422, "JSON"),
+    ("post", "/v1/check", {"data": "not json", "headers": {"content-type": "application/json"}}, 400, "JSON"),
     ("post", "/v1/check", {"data": "text=hello"}, 422, "JSON object"),
     ("post", "/v1/check", {"json": {}}, 422, "text"),
     ("post", "/v1/check", {"json": {"text": 5}}, 422, "text"),

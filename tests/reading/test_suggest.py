@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checker.reading.suggest import suggest
+from checker.reading.suggest import Rule, suggest
 from checker.types import Hit, Passage
 
 
@@ -17,13 +17,13 @@ def test_no_evidence_no_suggestion() -> None:
 
 
 def test_refuting_passages_win_when_confident() -> None:
-    s = suggest([_hit("a#0", 0.9, 0.1, 0.8), _hit("b#0", 0.8, 0.05, 0.9), _hit("c#0", 0.7, 0.6, 0.1)])
+    s = suggest([_hit("a#0", 0.9, 0.1, 0.8), _hit("b#0", 0.8, 0.05, 0.9), _hit("c#0", 0.7, 0.6, 0.1)], Rule(0.5, 0.5))
     assert s is not None and s.label == "REFUTES" and s.evidence == ("a#0", "b#0")
     assert abs(s.confidence - 0.72) < 1e-9 and s.verdict() == "Refuted"
 
 
 def test_weak_stances_give_not_enough_info() -> None:
-    s = suggest([_hit("a#0", 0.6, 0.3, 0.3)])
+    s = suggest([_hit("a#0", 0.6, 0.3, 0.3)], Rule(0.5, 0.5))
     assert s is not None and s.label == "NOT_ENOUGH_INFO" and s.evidence == ("a#0",)
     assert abs(s.confidence - (1 - 0.18)) < 1e-9
     assert s.to_dict() == {"label": "NOT_ENOUGH_INFO", "confidence": 0.82, "evidence": ["a#0"]}
@@ -31,8 +31,6 @@ def test_weak_stances_give_not_enough_info() -> None:
 
 def test_the_rule_decides_by_its_fitted_thresholds() -> None:
     """The same evidence is Refuted under a low REFUTES threshold and not enough evidence under a high one."""
-    from checker.reading.suggest import Rule
-
     hits = [_hit("a#0", 0.8, 0.1, 0.5)]  # refutation 0.4, support 0.08
     low = suggest(hits, Rule(supports=0.5, refutes=0.3))
     high = suggest(hits, Rule(supports=0.5, refutes=0.6))
@@ -44,8 +42,6 @@ def test_the_rule_decides_by_its_fitted_thresholds() -> None:
 
 def test_each_passage_is_named_once() -> None:
     """A passage that appears twice among the hits is named once in the suggestion."""
-    from checker.reading.suggest import Rule
-
     s = suggest([_hit("a#0", 0.9, 0.9, 0.0), _hit("a#0", 0.9, 0.9, 0.0), _hit("b#1", 0.9, 0.8, 0.0)], Rule(0.5, 0.5))
     assert s is not None and s.label == "SUPPORTS" and s.evidence == ("a#0", "b#1")
 

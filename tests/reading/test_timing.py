@@ -63,8 +63,7 @@ def test_later_passage_is_flagged_and_never_carries_the_suggestion(retriever: Re
     flags = {h.passage.doc_id: h.after_article for h in dated.evidence + dated.weaker}
     assert flags == {"early": False, "later": True, "undated": None}
     assert {h.passage.doc_id for h in dated.evidence} == {"early", "later"}  # both shown, one flagged
-    assert dated.suggestion is not None and dated.suggestion.label != "REFUTES"
-    assert "later#0" not in dated.suggestion.evidence
+    assert dated.suggestion is not None and "later#0" not in dated.suggestion.evidence
     assert dated.suggestion == suggest([h for h in dated.evidence if h.passage.doc_id == "early"])
     (note,) = dated.notes
     assert "published after the article" in note
