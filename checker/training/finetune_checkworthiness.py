@@ -84,9 +84,12 @@ class Rows:
                                                                   strict=True))), encoding="utf-8")
 
 
-def load_splits(data: Path, *, seed: int) -> dict[str, dict[str, Rows]]:
-    """{dataset: {train|dev|test: Rows}}, the same rows as the linear trainer's parts."""
-    rows, sides, _ = clean_sides(data, seed=seed)
+def load_splits(data: Path, *, seed: int, report: dict | None = None) -> dict[str, dict[str, Rows]]:
+    """{dataset: {train|dev|test: Rows}}, the same rows as the linear trainer's parts; `report`,
+    when given, receives the split's report (rows per side, rows dropped, joined debates)."""
+    rows, sides, split_report = clean_sides(data, seed=seed)
+    if report is not None:
+        report.update(split_report)
     out: dict[str, dict[str, Rows]] = {}
     for name in FILES:
         texts, labels, groups = rows[name]
@@ -287,7 +290,8 @@ def train_finetuned(data: Path, *, seed: int = 0, cfg: FinetuneConfig | None = N
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     started = time.perf_counter()
-    splits = load_splits(data, seed=seed)
+    split_report: dict[str, Any] = {}
+    splits = load_splits(data, seed=seed, report=split_report)
     texts, labels = training_rows(splits, cfg, seed)
     log(f"training on {len(texts):,} sentences ({int(labels.sum()):,} check-worthy); "
         f"fine-tuning layers {cfg.split}+ of {cfg.base_model}")
@@ -331,6 +335,9 @@ def train_finetuned(data: Path, *, seed: int = 0, cfg: FinetuneConfig | None = N
                        "split": "by group across datasets (checker/training/splits.py); test share 0.2, dev share "
                                 "0.1 (CheckThat! 2021: 15% of train rows as dev, its dev file as test); no "
                                 "normalised text on two sides; calibrated and thresholded on ClaimBuster dev",
+                       "rows": split_report["rows"], "dropped": split_report["dropped"],
+                       "excluded": ["rows whose normalised text is on another side (dropped, counted)",
+                                    "each dataset's test part (never tuned on)"],
                        "dev": rounded(report["dev"]), "held_out": rounded(report["test"]),
                        "command": command_line(cfg, seed)}}
     return config, tensors, report

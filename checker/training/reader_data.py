@@ -240,6 +240,7 @@ def build(stance_dir: Path, *, embedder: Any, seed: int, sources: Sequence[str],
         syn = synthetic(seeds, per_label=synthetic_per_label, seed=seed)
         train += syn
         report["sources"]["synthetic"] = {"seed_documents": len(seeds), "trained": len(syn),
+                                          "seeded_from": dict(Counter(k.split(":", 1)[0] for k, _ in seeds)),
                                           "by_edit": dict(Counter(p.source for p in syn))}
     fever = read_jsonl(stance_dir / "feversym-dev.jsonl")
     held["feversym-dev"] = [StancePair(r["claim"], r["evidence"], r["label"], r["label"], "feversym",

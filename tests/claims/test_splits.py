@@ -87,3 +87,14 @@ def test_shared_checkworthiness_splits_share_no_text() -> None:
         assert side == {s for s, idx in sides["ct2020"].items() for i in idx if rows["ct2020"][2][i] == ct}
     for name in ("claimbuster", "ct2020", "ct2021"):
         assert {rows[name][1][i] for i in sides[name]["dev"]} == {0, 1}
+
+
+def test_shipped_checkworthiness_config_records_its_split() -> None:
+    """The shipped classifier's config.json records the rows of each side and the rows dropped as duplicates."""
+    import json
+
+    from checker.claims.checkworthy import MODEL_DIR
+
+    meta = json.loads((MODEL_DIR / "config.json").read_text(encoding="utf-8"))["meta"]
+    assert "across datasets" in meta["split"] and meta["rows"]["claimbuster"]["test"] > 0
+    assert sum(meta["dropped"].values()) > 0 and meta["excluded"]

