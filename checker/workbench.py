@@ -32,7 +32,7 @@ from checker.pipeline import (
     validate_article,
 )
 from checker.reading.rerank import Reading
-from checker.reading.suggest import suggest
+from checker.reading.suggest import shipped_rule, suggest
 from checker.reading.timing import before_article, mark_after
 from checker.text.sentences import split_sentences
 from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Suggestion, Verdict, text_hash
@@ -286,7 +286,7 @@ def reopen_article(article_id: int, *, store: VerdictStore, settings: Settings) 
               for c in saved.claims]
     for c in claims:
         c.attention = bool(c.evidence) and c.evidence[0].differs()
-        c.suggestion = suggest(before_article(c.evidence))  # weaker matches are not stored; it follows from these
+        c.suggestion = suggest(before_article(c.evidence), shipped_rule(settings.reader_dir / "reader.json"))
     if claims:
         model, vectors = worklog.claim_vectors(store, [c.claim_id for c in claims])
         if vectors is not None:

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol
 
-from checker.reading.suggest import suggest
+from checker.reading.suggest import shipped_rule, suggest
 from checker.reading.timing import before_article
 from checker.types import Hit, Suggestion
 
@@ -45,6 +46,8 @@ def rerank(reader: Scorer, queries: Sequence[str], hits: Sequence[Sequence[Hit]]
            floor: float | None = None, order: str = "fused") -> list[Reading]:
     """Score every (query, candidate) pair in one batch, then re-rank and split each claim's hits."""
     floor = reader.floor if floor is None or floor < 0 else floor
+    folder = getattr(reader, "folder", None)  # the reader's own suggestion rule, beside its weights
+    rule = shipped_rule(Path(folder) / "reader.json") if folder is not None else None
     claims = [q for q, hs in zip(queries, hits, strict=True) for _ in hs]
     passages = [h.passage.embedding_text() for hs in hits for h in hs]
     scores = reader.score(claims, passages, dense=[h.dense_score for hs in hits for h in hs])
@@ -61,5 +64,5 @@ def rerank(reader: Scorer, queries: Sequence[str], hits: Sequence[Sequence[Hit]]
         judged = [replace(h, rank=i) for i, h in enumerate(judged, start=1)]
         shown = [h for h in judged if (h.relevance or 0.0) >= floor][:top_k]
         weaker = [h for h in judged if (h.relevance or 0.0) < floor][:top_k]
-        out.append(Reading(shown, weaker, suggest(before_article(shown))))
+        out.append(Reading(shown, weaker, suggest(before_article(shown), rule)))
     return out

@@ -76,3 +76,31 @@ def test_fit_rule_finds_thresholds_that_separate_hand_made_claims(tmp_path) -> N
     path.write_text('{"claim": "x"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=":1: not an `eval verdicts --out` line"):
         load_items(path)
+
+
+def test_rerank_uses_the_rule_beside_the_readers_own_weights(tmp_path) -> None:
+    """A reader loaded from another folder suggests by the rule in that folder's reader.json, not the shipped one."""
+    import json
+
+    import numpy as np
+
+    from checker.reading.model import ReaderScores
+    from checker.reading.rerank import rerank
+
+    class Scorer:
+        floor = 0.5
+
+        def __init__(self, folder):
+            self.folder = folder
+
+        def score(self, claims, passages, *, dense=None, batch_size=32):
+            return ReaderScores(np.array([0.9] * len(claims)), np.array([[0.1, 0.5, 0.4]] * len(claims)))
+
+    (tmp_path / "reader.json").write_text(json.dumps({"suggestion": {"supports": 0.9, "refutes": 0.9}}))
+    hits = [[_hit("a#0", 0.0, 0.0, 0.0)]]
+    strict = rerank(Scorer(tmp_path), ["claim"], hits, top_k=3)[0].suggestion
+    assert strict is not None and strict.label == "NOT_ENOUGH_INFO"  # refutation 0.45 is under 0.9
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "reader.json").write_text(json.dumps({"suggestion": {"supports": 0.4, "refutes": 0.4}}))
+    loose = rerank(Scorer(tmp_path / "other"), ["claim"], hits, top_k=3)[0].suggestion
+    assert loose is not None and loose.label == "REFUTES"
