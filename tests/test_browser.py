@@ -1,9 +1,11 @@
 """End to end in a real browser: Playwright drives Debian's Chromium against `streamlit run`."""
 
+import contextlib
 import os
 import re
 import shutil
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,28 @@ def _settle(page) -> None:
                            timeout=60_000)
 
 
+@contextlib.contextmanager
+def _explained(page, server) -> Iterator[None]:
+    """On a failure, say what the page showed and what the server logged (CI keeps only the output)."""
+    try:
+        yield
+    except Exception as exc:
+        try:
+            shown = page.locator("[data-testid='stMain'], section.main").first.inner_text(timeout=5_000)
+        except Exception as inner:  # the page itself may be gone
+            shown = f"(page text unavailable: {inner})"
+        log = server.log.read_text(encoding="utf-8", errors="replace") if server.log.exists() else ""
+        raise AssertionError(f"{exc}\n--- page ---\n{shown[-3000:]}\n--- server log ---\n{log[-2000:]}") from exc
+
+
+def _open_claim(page, words: str) -> None:
+    """Pick a claim in the list and wait until its panel shows it (a click made while the page
+    is still running may be redrawn over; the panel's quote is the proof it landed)."""
+    page.get_by_role("radiogroup").get_by_text(words).first.click()
+    page.locator("blockquote").filter(has_text=words).first.wait_for(timeout=90_000)
+    _settle(page)
+
+
 def _check(page, text: str) -> None:
     page.get_by_label("Article text").fill(text)
     page.get_by_label("Article text").press("Control+Enter")  # commit the text area
@@ -47,58 +71,62 @@ def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None
     (tmp_path / "index").symlink_to(demo_index)
     with streamlit_server(tmp_path) as server:
         page = browser.new_page(viewport={"width": 1500, "height": 1400})
-        page.goto(server.base)
-        page.locator(NAME_BOX).fill("Ada Lovelace")
-        page.locator(NAME_BOX).press("Enter")
-        page.wait_for_url("**reviewer=Ada*")
+        with _explained(page, server):
+            page.goto(server.base)
+            page.locator(NAME_BOX).fill("Ada Lovelace")
+            page.locator(NAME_BOX).press("Enter")
+            page.wait_for_url("**reviewer=Ada*")
 
-        # 1. Check the demo article; open the "massing 100,000 forces" claim; save a verdict.
-        _check(page, DEMO_ARTICLE.read_text(encoding="utf-8"))
-        page.locator("mark.claim").first.wait_for(timeout=120_000)
-        page.get_by_role("radiogroup").get_by_text("massing 100,000 forces").click()
-        page.wait_for_url("**claim=*")
-        _settle(page)
-        form = page.locator("[data-testid='stForm']").filter(has_text="Save verdict")
-        form.get_by_text("Supported", exact=True).click()
-        form.get_by_label("Note").fill("US and allied estimates put the build-up near 100,000 in January.")
-        form.locator("[data-testid='stCheckbox']").first.click()
-        form.get_by_role("button", name="Save verdict").click()
-        page.get_by_text("Saved version 1: Supported.").wait_for(timeout=30_000)
+            # 1. Check the demo article; open the "massing 100,000 forces" claim; save a verdict.
+            _check(page, DEMO_ARTICLE.read_text(encoding="utf-8"))
+            page.locator("mark.claim").first.wait_for(timeout=120_000)
+            _open_claim(page, "massing 100,000 forces")
+            page.wait_for_url("**claim=*")
+            form = page.locator("[data-testid='stForm']").filter(has_text="Save verdict")
+            form.get_by_text("Supported", exact=True).click()
+            form.get_by_label("Note").fill("US and allied estimates put the build-up near 100,000 in January.")
+            form.locator("[data-testid='stCheckbox']").first.click()
+            form.get_by_role("button", name="Save verdict").click()
+            page.get_by_text("Saved version 1: Supported.").wait_for(timeout=30_000)
 
-        # 2. Reload: the same article, claim, evidence and verdict, and the name, from the address.
-        page.reload()
-        page.get_by_text("Current: Supported (version 1", exact=False).wait_for(timeout=60_000)
-        assert page.locator("blockquote").filter(has_text="100,000 forces").count() == 1
-        assert page.locator("mark.claim").count() >= 5
-        assert page.get_by_text(re.compile(r"^Evidence \(\d+\)$")).count() >= 1
-        page.wait_for_function(f"document.querySelector(\"{NAME_BOX}\")?.value === 'Ada Lovelace'",
-                               timeout=30_000)
+            # 2. Reload: the same article, claim, evidence and verdict, and the name, from the address.
+            page.reload()
+            page.get_by_text("Current: Supported (version 1", exact=False).wait_for(timeout=60_000)
+            page.get_by_text(re.compile(r"^Evidence \(\d+\)$")).first.wait_for(timeout=60_000)
+            _settle(page)
+            assert page.locator("blockquote").filter(has_text="100,000 forces").count() == 1
+            assert page.locator("mark.claim").count() >= 5
+            assert page.get_by_text(re.compile(r"^Evidence \(\d+\)$")).count() >= 1
+            page.wait_for_function(f"document.querySelector(\"{NAME_BOX}\")?.value === 'Ada Lovelace'",
+                                   timeout=30_000)
 
-        # 3. The Articles page lists it; open it from there.
-        page.get_by_text("Articles", exact=True).click()
-        page.get_by_text("1 with a verdict").wait_for(timeout=30_000)
-        page.get_by_role("button", name="Open").first.click()
-        page.locator("mark.claim").first.wait_for(timeout=30_000)
+            # 3. The Articles page lists it; open it from there.
+            page.get_by_text("Articles", exact=True).click()
+            page.get_by_text("1 with a verdict").wait_for(timeout=30_000)
+            _settle(page)  # the Check page's marks linger, stale, until the Articles run ends
+            page.get_by_role("button", name="Open").first.click()
+            page.get_by_role("heading", name="Check an article").wait_for(timeout=60_000)
+            page.locator("mark.claim").first.wait_for(timeout=60_000)
+            _settle(page)
 
-        # 4. Assign a claim to me, comment on it, and find it under "My claims".
-        page.get_by_role("radiogroup").get_by_text("without a breakthrough").first.click()
-        _settle(page)
-        page.get_by_role("button", name="Assign to me").click()
-        page.get_by_text("assigned to Ada Lovelace").wait_for(timeout=30_000)
-        page.get_by_text("Comments (0)").click()
-        page.get_by_label("Comment", exact=True).fill("Which meeting does this refer to?")
-        page.get_by_role("button", name="Add comment").click()
-        page.get_by_text("Which meeting does this refer to?").wait_for(timeout=30_000)
-        page.get_by_text("Articles", exact=True).click()
-        page.get_by_role("heading", name="Articles").wait_for(timeout=30_000)
-        _settle(page)
-        page.get_by_text("My claims").click()
-        page.get_by_text("claims assigned to you").wait_for(timeout=30_000)
-        page.get_by_text("without a breakthrough").first.wait_for(timeout=30_000)
-        shot = tmp_path / "workbench.png"
-        page.screenshot(path=str(shot), full_page=True)
-        if out := os.environ.get("CHECKER_SCREENSHOT"):
-            shutil.copy(shot, out)
+            # 4. Assign a claim to me, comment on it, and find it under "My claims".
+            _open_claim(page, "without a breakthrough")
+            page.get_by_role("button", name="Assign to me").click()
+            page.get_by_text("assigned to Ada Lovelace").wait_for(timeout=30_000)
+            page.get_by_text("Comments (0)").click()
+            page.get_by_label("Comment", exact=True).fill("Which meeting does this refer to?")
+            page.get_by_role("button", name="Add comment").click()
+            page.get_by_text("Which meeting does this refer to?").wait_for(timeout=30_000)
+            page.get_by_text("Articles", exact=True).click()
+            page.get_by_role("heading", name="Articles").wait_for(timeout=30_000)
+            _settle(page)
+            page.get_by_text("My claims").click()
+            page.get_by_text("claims assigned to you").wait_for(timeout=30_000)
+            page.get_by_text("without a breakthrough").first.wait_for(timeout=30_000)
+            shot = tmp_path / "workbench.png"
+            page.screenshot(path=str(shot), full_page=True)
+            if out := os.environ.get("CHECKER_SCREENSHOT"):
+                shutil.copy(shot, out)
 
 
 def test_corpus_text_is_never_rendered(browser, tmp_path: Path) -> None:
