@@ -70,6 +70,10 @@ class Settings:
     review_url: str = "https://factcheck.example/claims/{claim_id}"
     match_threshold: float = 0.38  # fused dense + lexical similarity, tuned by bench/match_paraphrases.py
     match_dense_weight: float = 0.5
+    factcheck_index: Path = PROJECT_ROOT / ".checker" / "factchecks"  # published fact-checks: FAISS + BM25
+    factcheck_threshold: float = 0.60  # fused similarity to show a fact-check (2A train)
+    factcheck_top_k: int = 3  # fact-checks shown per claim at most
+    factchecks: Path = PROJECT_ROOT / "checker" / "demo" / "factchecks.json"  # ClaimReview `index` imports
     warm_up: bool = True  # the app loads the model in the background when its first page is shown
     reader: bool = True  # re-rank and judge evidence with the reader (checker/reading/model.py)
     reader_dir: Path = PROJECT_ROOT / "checker" / "models" / "reader"  # the reader's weights folder
@@ -101,6 +105,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         "index": home / "index",
         "uploads": home / "uploads",
         "cache": home / "cache",
+        "factcheck_index": home / "factchecks",
         "db": f"sqlite:///{home / 'verdicts.db'}",
     }
     for f in fields(Settings):

@@ -141,6 +141,7 @@ class ClaimReport:
     weaker: tuple[Hit, ...] = ()  # below the floor: not evidence, no checks
     suggestion: Suggestion | None = None
     notes: tuple[str, ...] = ()  # what a reviewer should know about the evidence (e.g. refuted only by later passages)
+    fact_checks: tuple[Any, ...] = ()  # checker.factchecks.index.FactCheckMatch: published checks of similar claims
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
@@ -156,6 +157,7 @@ class ClaimReport:
             "weaker_matches": [h.to_dict() for h in self.weaker],
             "suggestion": None if self.suggestion is None else self.suggestion.to_dict(),
             "notes": list(self.notes),
+            "fact_checks": [m.to_dict() for m in self.fact_checks],
         }
 
 

@@ -43,7 +43,20 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         print(f"indexed {report.documents} documents as {report.passages} passages into "
               f"{report.folder} ({report.embedded} embedded, {report.reused} reused) "
               f"in {report.seconds:.1f} s")
+    _index_factchecks(settings)
     return 0
+
+
+def _index_factchecks(settings: Settings) -> None:
+    """The fact-check index beside the corpus index: the configured feed (the demo's by default)
+    imported again (unchanged records stay as they are), then every stored fact-check indexed."""
+    from checker.cli.factchecks import import_records
+    from checker.factchecks.files import Loaded, read_files
+
+    loaded = read_files([settings.factchecks]) if settings.factchecks.exists() else Loaded()
+    for problem in loaded.problems:
+        _stderr(f"warning: {problem}")
+    print(f"fact-checks: {import_records(settings, loaded)}")
 
 
 def _read_article(source: str, *, max_chars: int) -> str:
@@ -95,11 +108,14 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     args.date = valid_date(args.date)  # a bad --date is an error, not silently ignored
     text = validate_article(_read_article(args.file[0], max_chars=settings.max_article_chars),
                             max_chars=settings.max_article_chars)
+    from checker.factchecks.index import open_matcher, with_fact_checks
+
     retriever = open_retriever(settings)
+    matcher = open_matcher(settings, retriever.embedder)
     shown: list[ClaimReport] = []
 
     def show(batch: list[ClaimReport]) -> None:  # the first claims print while the rest are searched
-        for r in batch:
+        for r in with_fact_checks(batch, matcher):
             shown.append(r)
             print(f"{len(shown)}. [{r.claim.score:.2f}] {r.claim.text}")
             if r.suggestion is not None:
@@ -108,6 +124,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
                 print("    No relevant evidence in the corpus (weaker matches hidden; --json lists them)")
             for note in r.notes:
                 print(f"    note: {note}")
+            _print_fact_checks(r)
             _print_hits(r.evidence, indent="    ")
             print(flush=True)
 
@@ -120,11 +137,23 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     for note in result.notes():
         _stderr(f"note: {note}")
     if args.json:
+        from dataclasses import replace
+
+        result = replace(result, reports=with_fact_checks(result.reports, matcher))
         print(json.dumps(result.to_dict(), ensure_ascii=False))
         return 0
     if not result.reports:
         print("no check-worthy claims found (check --all checks every sentence)")
     return 0
+
+
+def _print_fact_checks(report: ClaimReport) -> None:
+    from checker.cli.factchecks import summary_line
+
+    for m in report.fact_checks:
+        print(f"    Already fact-checked: {summary_line(m.record)} [{m.score:.3f}]")
+        if m.record is not None:
+            print(f"      “{textwrap.shorten(m.record.claim, 160, placeholder=' …')}” {m.record.url}")
 
 
 def _progress_line(done: int, total: int, what: str) -> None:

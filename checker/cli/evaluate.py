@@ -38,6 +38,8 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
         transcripts = Path(args.transcripts) if args.transcripts else TRANSCRIPTS_2B
         data = with_context(data, transcripts, args.context)
     embedder = get_embedder(settings.model)
+    if args.corpus == "factchecks":
+        return _eval_factchecks(args, settings, data, embedder, started)
     index_dir = cached_index(folder / "corpus.jsonl", embedder=embedder, cache_root=settings.cache,
                              progress=_progress_bar("indexing the corpus"))
     config = settings.retrieval_config(mode=args.mode, fusion=args.fusion, dense_weight=args.dense_weight,
@@ -68,6 +70,59 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps({**{k: round(float(v), 6) for k, v in scores.items() if k != "queries"},
                           "queries": int(scores["queries"]), "seconds": round(seconds, 2)}))
+    return 0
+
+
+def _eval_factchecks(args: argparse.Namespace, settings: Settings, data: object, embedder: object,
+                     started: float) -> int:
+    """`eval retrieval --corpus factchecks`: the corpus indexed as fact-checks, matched as a check does."""
+    import math
+    import time
+
+    from checker.evaluate.factchecks import run_factchecks, shown_scores, tune_threshold
+    from checker.evaluate.metrics import retrieval_scores
+    from checker.evidence.index import load_index
+    from checker.evidence.retrieve import Retriever
+    from checker.factchecks.index import FactCheckMatcher, cached_factcheck_index
+
+    if args.held_out or args.order != "fused":
+        raise InputError("--corpus factchecks matches without the reader: --held-out and --order do not apply")
+    folder = data.folder  # type: ignore[attr-defined]
+    index_dir, records = cached_factcheck_index(folder / "corpus.jsonl", embedder=embedder,  # type: ignore[arg-type]
+                                                cache_root=settings.cache, progress=_progress_bar("indexing"))
+    config = settings.retrieval_config(mode=args.mode, fusion=args.fusion, dense_weight=args.dense_weight,
+                                       candidates=max(settings.candidates, args.top_k * 3))
+    retriever = Retriever(load_index(index_dir, model=settings.model), embedder, config=config)  # type: ignore[arg-type]
+    matcher = FactCheckMatcher(retriever, lambda ids: {i: records[i] for i in ids if i in records},
+                               threshold=settings.factcheck_threshold, top_k=settings.factcheck_top_k)
+    queries, qrels = data.queries, data.qrels  # type: ignore[attr-defined]
+    run = run_factchecks(matcher, queries, top_k=args.top_k, progress=_progress_bar("queries"))
+    scores = retrieval_scores(run, qrels)
+    threshold = settings.factcheck_threshold if args.threshold is None else args.threshold
+    at = shown_scores(run, qrels, threshold, shown=settings.factcheck_top_k)
+    tuned = tune_threshold(run, qrels, precision=args.precision, shown=settings.factcheck_top_k)
+    seconds = time.perf_counter() - started
+    print(f"{folder.name} / {args.split}: {scores['queries']} queries, the fact-check path ({len(records):,} "
+          f"fact-checks), {config.mode} retrieval"
+          + (f", {config.fusion} fusion (dense weight {config.dense_weight})" if config.mode == "hybrid" else ""))
+    for key in ("ndcg@10", "map@5", "mrr@10", "recall@10", "recall@100"):
+        print(f"  {key:<11} {scores[key]:.4f}")
+
+    def fmt(v: float) -> str:
+        return "n/a" if math.isnan(v) else f"{v:.4f}"
+
+    print(f"  shown at threshold {threshold:.2f} (top {settings.factcheck_top_k}): {at['shown']} matches, "
+          f"precision {fmt(at['precision'])}, recall {fmt(at['recall'])}, "
+          f"{at['queries_with_a_match']} of {scores['queries']} queries with a match")
+    print(f"  lowest threshold reaching precision {args.precision:.2f} on this split: "
+          + ("none" if tuned is None else f"{tuned:.2f}") + " (tune on train, report on dev)")
+    print(f"  seconds     {seconds:.1f}")
+    if args.json:
+        print(json.dumps({**{k: round(float(v), 6) for k, v in scores.items() if k != "queries"},
+                          "queries": int(scores["queries"]), "threshold": threshold,
+                          "precision_at_threshold": None if math.isnan(at["precision"]) else round(at["precision"], 6),
+                          "recall_at_threshold": None if math.isnan(at["recall"]) else round(at["recall"], 6),
+                          "shown": at["shown"], "tuned_threshold": tuned, "seconds": round(seconds, 2)}))
     return 0
 
 
@@ -251,6 +306,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="with the reader: keep the fused order (as the product does) or re-rank by relevance")
     e.add_argument("--held-out", action="store_true",
                    help="only the queries the shipped reader never trained on (SciFact train: 30%%)")
+    e.add_argument("--corpus", choices=["evidence", "factchecks"], default="evidence",
+                   help="index the corpus as evidence passages (default) or as fact-check records, matched "
+                        "as a check matches claims (CheckThat! 2A/2B)")
+    e.add_argument("--threshold", type=float, help="with --corpus factchecks: the shown-match threshold "
+                   "(default CHECKER_FACTCHECK_THRESHOLD)")
+    e.add_argument("--precision", type=float, default=0.9, help="with --corpus factchecks: the precision "
+                   "the printed tuned threshold reaches on this split (default 0.9)")
     e.add_argument("--json", action="store_true", help="end with one JSON line")
     e.set_defaults(run=cmd_eval_retrieval)
     e = evsub.add_parser("stance", help="{id, claim, evidence, label, group} JSONL: accuracy, macro-F1, per class")
