@@ -54,6 +54,10 @@ class Settings:
     top_k: int = 5
     claim_threshold: float = 0.38
     evidence_batch: int = 20  # claims whose evidence is searched at once: the app's first batch, each batch after
+    max_claims: int = 30  # distinct claims that get evidence in one check (CLI, API) or one load (app)
+    request_seconds: float = 60.0  # an API check past this many seconds ends in a JSON error (504)
+    rate_per_minute: float = 60.0  # API requests a minute per client address (0: no limit; 429 beyond)
+    rate_burst: int = 10  # API requests a client may send at once before the rate applies
     max_sentences: int = 2_000  # sentences scored per text at most; beyond it the notes say what was left out
     max_article_chars: int = 10_000_000
     batch_size: int = 32
@@ -82,6 +86,15 @@ class Settings:
     debug: bool = False
     api_token: str = field(default="", repr=False)  # CHECKER_API_TOKEN: bearer token for API writes
     api_max_body_bytes: int = 2_000_000  # the API refuses larger request bodies (413)
+
+    def __post_init__(self) -> None:
+        if self.max_claims < 1 or self.request_seconds <= 0 or self.rate_per_minute < 0 or self.rate_burst < 1:
+            raise ValueError("CHECKER_MAX_CLAIMS and CHECKER_RATE_BURST must be at least 1, CHECKER_REQUEST_SECONDS "
+                             "above 0 and CHECKER_RATE_PER_MINUTE at least 0")
+
+    def claims_at_once(self) -> int:
+        """Claims whose evidence one load searches: the evidence batch, never above CHECKER_MAX_CLAIMS."""
+        return max(1, min(self.evidence_batch, self.max_claims))
 
     def corpus_paths(self) -> list[Path]:
         """What the index is built from: the corpus, plus documents uploaded in the app."""

@@ -13,6 +13,7 @@ from checker.claims.focus import focus_spans, standalone
 from checker.config import Settings
 from checker.errors import InputError
 from checker.evidence.retrieve import Retriever
+from checker.reading.bounds import BOUNDED_CHUNK, Bound, BoundedScorer, Stopped
 from checker.reading.rerank import Reading, Scorer, rerank
 from checker.reading.timing import later_refutation_notes, mark_after
 from checker.text.decode import replace_surrogates
@@ -20,8 +21,6 @@ from checker.text.sentences import split_sentences
 from checker.types import Claim, ClaimReport, Hit, Sentence
 
 Progress = Callable[[int, int, str], None]
-
-
 def validate_article(text: str, *, max_chars: int) -> str:
     """The article text to check (lone surrogates replaced), or InputError saying what is wrong with it.
 
@@ -100,9 +99,11 @@ def sentence_pass(retriever: Retriever, *, batch_size: int = 32) -> SentencePass
 
 def score_article(text: str, *, retriever: Retriever, max_sentences: int = 2_000,
                   batch_size: int = 32, progress: Progress | None = None,
-                  passes: SentencePass | None = None) -> ScoredArticle:
+                  passes: SentencePass | None = None, bound: Bound | None = None) -> ScoredArticle:
     """Split, embed and score every sentence of an article, `SCORE_CHUNK` at a time, with
-    `passes` (default: `sentence_pass` of the retriever).
+    `passes` (default: `sentence_pass` of the retriever); a sentence repeated in the article is
+    embedded and scored once. With a `bound`, the passes take `BOUNDED_CHUNK` sentences at a
+    time and it is checked before each.
 
     Only a text beyond `max_sentences` (a limit that protects the machine) is cut, and the
     result counts what was left out, so that the notes can say so.
@@ -113,16 +114,29 @@ def score_article(text: str, *, retriever: Retriever, max_sentences: int = 2_000
     texts = [s.text for s in kept]
     scores: list[float] = []
     reasons: list[tuple[str, ...]] = []
+    seen: dict[str, int] = {}  # sentence text -> its row in `parts`
     parts: list[np.ndarray] = []
-    for lo in range(0, len(texts), SCORE_CHUNK):
-        if progress:
+    rows: list[int] = []
+    step = SCORE_CHUNK if bound is None else BOUNDED_CHUNK
+    for lo in range(0, len(texts), step):
+        if progress and lo % SCORE_CHUNK == 0:
             progress(lo, len(texts), f"scoring sentences {lo + 1:,}–{min(lo + SCORE_CHUNK, len(texts)):,} "
                                      f"of {len(texts):,}")
-        vectors, scored = run(texts[lo : lo + SCORE_CHUNK])
-        scores += [s for s, _ in scored]
-        reasons += [r for _, r in scored]
-        parts.append(vectors)
-    matrix = np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.float32)
+        if bound is not None:
+            bound.check()
+        chunk = texts[lo : lo + step]
+        new = [t for t in dict.fromkeys(chunk) if t not in seen]
+        if new:
+            vectors, scored = run(new)
+            for t, (score, why) in zip(new, scored, strict=True):
+                seen[t] = len(scores)
+                scores.append(score)
+                reasons.append(why)
+            parts.append(vectors)
+        rows += [seen[t] for t in chunk]
+    unique = np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.float32)
+    matrix = unique[rows] if rows else unique
+    scores, reasons = [scores[r] for r in rows], [reasons[r] for r in rows]
     return ScoredArticle(kept, scores, reasons, matrix, skipped=len(sentences) - len(kept))
 
 
@@ -136,20 +150,34 @@ def skipped_note(sentences: int, skipped: int) -> list[str]:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The reports of one check: every claim, each with its evidence."""
+    """The reports of one check: every claim, each with its evidence (or marked as not searched)."""
 
     reports: list[ClaimReport]
     sentences: int  # sentences in the article
     skipped_sentences: int  # beyond the sentence limit, not scored
     every_sentence: bool = False  # every sentence was checked, whatever its score (asked for, or a short text)
+    max_claims: int | None = None  # the cap on distinct claims searched, when one applied
+    stopped: str | None = None  # why the check ended early (a partial result)
+
+    def unsearched(self) -> int:
+        return sum(not r.searched for r in self.reports)
 
     def notes(self) -> list[str]:
-        return skipped_note(self.sentences, self.skipped_sentences)
+        notes = skipped_note(self.sentences, self.skipped_sentences)
+        if self.unsearched():
+            searched = len(self.reports) - self.unsearched()
+            notes.append(f"evidence was searched for {searched:,} of {len(self.reports):,} claims, the first "
+                         f"{self.max_claims:,} distinct ones (CHECKER_MAX_CLAIMS); the other {self.unsearched():,} "
+                         "are listed with \"searched\": false and no evidence")
+        if self.stopped:
+            notes.append(f"stopped early, {self.stopped}: the {len(self.reports):,} claims listed are those "
+                         "whose evidence was finished")
+        return notes
 
     def to_dict(self) -> dict[str, object]:
         return {"claims": [r.to_dict() for r in self.reports], "sentences": self.sentences,
                 "skipped_sentences": self.skipped_sentences, "every_sentence": self.every_sentence,
-                "notes": self.notes()}
+                "unsearched_claims": self.unsearched(), "notes": self.notes()}
 
 
 def with_checks(claim: str, hits: list[Hit], *, article_date: str | None = None) -> list[Hit]:
@@ -166,7 +194,16 @@ def find_evidence(queries: Sequence[str], *, retriever: Retriever, top_k: int = 
     """Each query's evidence: with a reader, the fused candidates re-ranked and cut at the
     relevance floor (checker/reading/rerank.py); the checks run on the evidence above it only.
     Every hit is marked when it is dated after `article_date` (checker/reading/timing.py), and
-    such a hit never carries the suggestion."""
+    such a hit never carries the suggestion. A query given twice is searched and judged once."""
+    unique = list(dict.fromkeys(queries))
+    if len(unique) < len(queries):
+        first = {q: i for i, q in reversed(list(enumerate(queries)))}
+        got = find_evidence(unique, retriever=retriever, top_k=top_k, article_date=article_date,
+                            vectors=None if vectors is None else vectors[[first[q] for q in unique]],
+                            compare_evidence=compare_evidence, reader=reader, rerank_depth=rerank_depth,
+                            relevance_floor=relevance_floor)
+        by_query = dict(zip(unique, got, strict=True))
+        return [Reading(list(by_query[q].shown), list(by_query[q].weaker), by_query[q].suggestion) for q in queries]
     depth = top_k if reader is None else max(top_k, rerank_depth)
     found = [mark_after(hs, article_date) for hs in retriever.search_many(queries, top_k=depth, vectors=vectors)]
     if reader is None:
@@ -234,6 +271,8 @@ def check_article(
     rerank_depth: int = 20,
     relevance_floor: float | None = None,
     passes: SentencePass | None = None,
+    max_claims: int | None = None,
+    bound: Bound | None = None,
 ) -> CheckResult:
     """One report per claim, most check-worthy first, each with its evidence.
 
@@ -241,31 +280,72 @@ def check_article(
     `check_all` or in a text of one or two sentences. Every sentence is scored; evidence is
     searched `evidence_batch` claims at a time, best first, and each batch goes to
     `on_reports` as soon as it is ready, so a caller can show the first claims early.
-    `passes` embeds and scores the sentences (see `score_article`).
+    `passes` embeds and scores the sentences (see `score_article`). A sentence repeated in the
+    article is scored and searched once. With `max_claims`, only the claims of the first
+    `max_claims` distinct texts are searched; the rest are reported with `searched` False and
+    no evidence (the notes say so). With a `bound`, the check raises `Stopped` at its deadline
+    or when cancelled, carrying the claims finished so far.
     """
     text = validate_article(text, max_chars=max_chars)
-    article = score_article(text, retriever=retriever, max_sentences=max_sentences, progress=progress,
-                            passes=passes)
-    total = len(article.sentences) + article.skipped
-    every = checks_every_sentence(total, check_all=check_all)
-    picked = article.picked(threshold, check_all=check_all)
-    claims = [article.claim(i, text) for i in picked]
     reports: list[ClaimReport] = []
-    step = max(1, evidence_batch)
-    for lo in range(0, len(claims), step):
-        if progress:
-            progress(lo, len(claims), f"searching evidence for claims {lo + 1:,}–"
-                                      f"{min(lo + step, len(claims)):,} of {len(claims):,}")
-        batch = search_evidence(claims[lo : lo + step], article.vectors[picked[lo : lo + step]],
-                                retriever=retriever, top_k=top_k, article_date=article_date,
-                                compare_evidence=compare_evidence, reader=reader, rerank_depth=rerank_depth,
-                                relevance_floor=relevance_floor)
-        reports += batch
-        if on_reports:
-            on_reports(batch)
+    total, skipped, every = 0, 0, check_all
+    if bound is not None and reader is not None:
+        reader = BoundedScorer(reader, bound)
+    try:
+        article = score_article(text, retriever=retriever, max_sentences=max_sentences, progress=progress,
+                                passes=passes, bound=bound)
+        total, skipped = len(article.sentences) + article.skipped, article.skipped
+        every = checks_every_sentence(total, check_all=check_all)
+        picked = article.picked(threshold, check_all=check_all)
+        claims = [article.claim(i, text) for i in picked]
+        cut = capped(claims, max_claims)
+        found: dict[str, ClaimReport] = {}  # claim text -> its report: a repeated sentence is searched once
+        step = max(1, evidence_batch)
+        for lo in range(0, cut, step):
+            if bound is not None:
+                bound.check()
+            if progress:
+                progress(lo, cut, f"searching evidence for claims {lo + 1:,}–{min(lo + step, cut):,} of {cut:,}")
+            part = range(lo, min(lo + step, cut))
+            new: dict[str, int] = {}
+            for j in part:
+                if claims[j].text not in found:
+                    new.setdefault(claims[j].text, j)
+            rows = [picked[j] for j in new.values()]
+            fresh = search_evidence([claims[j] for j in new.values()], article.vectors[rows], retriever=retriever,
+                                    top_k=top_k, article_date=article_date, compare_evidence=compare_evidence,
+                                    reader=reader, rerank_depth=rerank_depth,
+                                    relevance_floor=relevance_floor) if new else []
+            found.update(zip(new, fresh, strict=True))
+            batch = [replace(found[claims[j].text], claim=claims[j]) for j in part]
+            reports += batch
+            if on_reports:
+                on_reports(batch)
+        rest = [replace(found[c.text], claim=c) if c.text in found else ClaimReport(claim=c, searched=False)
+                for c in claims[cut:]]
+        if rest:
+            reports += rest
+            if on_reports:
+                on_reports(rest)
+    except Stopped as exc:
+        raise Stopped(exc.reason, CheckResult(reports, total, skipped, every, max_claims, stopped=exc.reason)) \
+            from None
     if progress:
-        progress(len(claims), len(claims), "done")
-    return CheckResult(reports, total, article.skipped, every)
+        progress(cut, cut, "done")
+    return CheckResult(reports, total, skipped, every, max_claims)
+
+
+def capped(claims: Sequence[Claim], max_claims: int | None) -> int:
+    """How many of the ranked `claims` get evidence: all of them, or those before the claim that
+    would be the `max_claims` + 1st distinct text."""
+    if max_claims is None:
+        return len(claims)
+    texts: set[str] = set()
+    for j, c in enumerate(claims):
+        if c.text not in texts and len(texts) >= max(1, max_claims):
+            return j
+        texts.add(c.text)
+    return len(claims)
 
 
 def open_retriever(settings: Settings, *, index_dir: Path | None = None) -> Retriever:

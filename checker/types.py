@@ -142,6 +142,7 @@ class ClaimReport:
     suggestion: Suggestion | None = None
     notes: tuple[str, ...] = ()  # what a reviewer should know about the evidence (e.g. refuted only by later passages)
     fact_checks: tuple[Any, ...] = ()  # checker.factchecks.index.FactCheckMatch: published checks of similar claims
+    searched: bool = True  # False: listed without evidence (beyond CHECKER_MAX_CLAIMS), searched on demand
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
@@ -158,6 +159,7 @@ class ClaimReport:
             "suggestion": None if self.suggestion is None else self.suggestion.to_dict(),
             "notes": list(self.notes),
             "fact_checks": [m.to_dict() for m in self.fact_checks],
+            "searched": self.searched,
         }
 
 
