@@ -103,5 +103,7 @@ def api_server(demo_index: Path, tmp_path_factory: pytest.TempPathFactory):
     index, with a fresh database and the token "test-token"; shared by the API test modules."""
     from tests.apiserver import serve
 
-    with serve(tmp_path_factory.mktemp("api"), demo_index) as server:
+    # no rate limit here: the API test modules share this server and send hundreds of requests from
+    # loopback (tests/test_api_bounds.py tests the limit on a server of its own)
+    with serve(tmp_path_factory.mktemp("api"), demo_index, env={"CHECKER_RATE_PER_MINUTE": "0"}) as server:
         yield server

@@ -21,8 +21,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from checker.api import schemas
+from checker.api import deadline, schemas
 from checker.api.guard import BodyLimit, allow_read, require_token
+from checker.api.limits import RateLimit
 from checker.api.records import claim_record, database_ok, verdict_dict
 from checker.config import Settings
 from checker.errors import CheckerError, IndexMismatchError, IndexMissingError, InputError, ModelError
@@ -35,7 +36,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": schemas.ErrorOut, "description": text}
     for code, text in [(400, "the body cannot be read"), (401, "the token is missing or wrong"),
                        (403, "writes are disabled"), (404, "not found"), (413, "the request body is too large"),
-                       (422, "the request is not valid"), (503, "the engine or database is unavailable")]
+                       (422, "the request is not valid"),
+                       (429, "too many requests from this client (CHECKER_RATE_BURST, CHECKER_RATE_PER_MINUTE)"),
+                       (503, "the engine or database is unavailable")]
 }
 bearer = HTTPBearer(auto_error=False, description="CHECKER_API_TOKEN; needed for writes")
 
@@ -111,6 +114,7 @@ def create_app(engine: Engine) -> FastAPI:
                          description="Check-worthy claims, their evidence, and reviewers' verdicts. Reads are open "
                                      "on loopback; writes need `Authorization: Bearer <CHECKER_API_TOKEN>`.")
     app.state.engine = engine
+    deadline.install(app)
     token = engine.settings.api_token
 
     @app.exception_handler(StarletteHTTPException)
@@ -154,17 +158,26 @@ def create_app(engine: Engine) -> FastAPI:
             return JSONResponse(body | {"error": f"the database does not answer: {problem}"}, status_code=503)
         return body
 
-    @app.post("/v1/check", response_model=schemas.CheckOut, dependencies=[Read])
-    def check(body: schemas.CheckIn, request: Request) -> Any:
-        """The claims of an article and the evidence for each: the same object as `check --json`."""
+    @app.post("/v1/check", response_model=schemas.CheckOut, dependencies=[Read],
+              responses={504: {"model": schemas.ErrorOut,
+                               "description": "the check ran past CHECKER_REQUEST_SECONDS; the claims finished so "
+                                              "far come with the error"}})
+    async def check(body: schemas.CheckIn, request: Request) -> Any:
+        """The claims of an article and the evidence for each: the same object as `check --json`.
+        Bounded: past CHECKER_REQUEST_SECONDS it ends in 504 with the claims finished so far, and it
+        stops when the client disconnects."""
+        from starlette.concurrency import run_in_threadpool
+
         from checker.pipeline import check_article
 
         if body.save:
             require_token(request, token)
-        result = check_article(body.text, retriever=engine.retriever, **_check_options(engine, body))
+        options = _check_options(engine, body)
+        result = await deadline.run_bounded(request, engine.settings.request_seconds, lambda bound: check_article(
+            body.text, retriever=engine.retriever, bound=bound, **options))
         out = result.to_dict()
         if body.save:
-            _save(engine, body.text, body, out)
+            await run_in_threadpool(_save, engine, body.text, body, out)
         return JSONResponse(out)
 
     @app.get("/v1/search", response_model=schemas.SearchOut, dependencies=[Read])
@@ -218,5 +231,7 @@ def create_app(engine: Engine) -> FastAPI:
 
 
 def build(engine: Engine) -> Any:
-    """The ASGI application to serve: the API behind the request-body limit."""
-    return BodyLimit(create_app(engine), limit=engine.settings.api_max_body_bytes)
+    """The ASGI application to serve: the API behind the rate limit and the request-body limit."""
+    s = engine.settings
+    return RateLimit(BodyLimit(create_app(engine), limit=s.api_max_body_bytes), per_minute=s.rate_per_minute,
+                     burst=s.rate_burst)
