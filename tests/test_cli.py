@@ -31,7 +31,8 @@ def test_check_json_shape(cli_home: Path) -> None:
     out = run_cli("check", str(DEMO_ARTICLE), "--json", "--top-k", "3", home=cli_home)
     assert out.returncode == 0, out.stderr.decode()
     data = json.loads(out.stdout)
-    assert {"claims", "sentences", "skipped_sentences", "every_sentence", "notes"} == set(data) and data["claims"]
+    assert {"claims", "sentences", "skipped_sentences", "every_sentence", "unsearched_claims", "notes"} == set(data)
+    assert data["claims"] and data["unsearched_claims"] == 0 and all(c["searched"] for c in data["claims"])
     assert data["skipped_sentences"] == 0 and data["notes"] == [] and data["every_sentence"] is False
     for claim in data["claims"]:
         assert isinstance(claim["text"], str) and isinstance(claim["score"], float)
@@ -46,6 +47,31 @@ def test_check_json_shape(cli_home: Path) -> None:
                 assert check["kind"] in {"number", "date", "name", "negation"}
                 assert check["status"] in {"agrees", "differs", "missing"} and isinstance(check["detail"], str)
             assert ev["date"] is None or isinstance(ev["date"], str)
+
+
+@pytest.mark.model
+def test_a_long_article_ends_with_notes_of_what_was_left_out(cli_home: Path, tmp_path: Path) -> None:
+    """The demo article 300 times over (4,500 sentences): scored up to CHECKER_MAX_SENTENCES, evidence for the
+    claims of the first CHECKER_MAX_CLAIMS distinct sentences (every copy of them), the rest listed unsearched;
+    the notes say both, in the JSON and on stderr, and the plain output marks each unsearched claim."""
+    article = tmp_path / "long.txt"
+    article.write_text("\n\n".join([DEMO_ARTICLE.read_text(encoding="utf-8")] * 300), encoding="utf-8")
+    env = {"CHECKER_MAX_CLAIMS": "2"}
+    out = run_cli("check", str(article), "--json", home=cli_home, env_extra=env)
+    assert out.returncode == 0, out.stderr.decode()
+    data = json.loads(out.stdout)
+    assert data["skipped_sentences"] > 0 and data["sentences"] > 4_000
+    searched = {c["text"] for c in data["claims"] if c["searched"]}
+    assert len(searched) == 2 and all(c["evidence"] or c["weaker_matches"] for c in data["claims"] if c["searched"])
+    assert data["unsearched_claims"] == sum(not c["searched"] for c in data["claims"]) > 0
+    assert all(c["evidence"] == [] for c in data["claims"] if not c["searched"])
+    notes = data["notes"]
+    assert any("CHECKER_MAX_SENTENCES" in n for n in notes) and any("CHECKER_MAX_CLAIMS" in n for n in notes)
+    stderr = out.stderr.decode()
+    assert "note: only the first 2,000" in stderr and "CHECKER_MAX_CLAIMS" in stderr and "Traceback" not in stderr
+    plain = run_cli("check", str(article), home=cli_home, env_extra=env)
+    assert plain.returncode == 0, plain.stderr.decode()
+    assert "evidence not searched: beyond CHECKER_MAX_CLAIMS" in plain.stdout.decode()
 
 
 @pytest.mark.model

@@ -118,7 +118,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         for r in with_fact_checks(batch, matcher):
             shown.append(r)
             print(f"{len(shown)}. [{r.claim.score:.2f}] {r.claim.text}")
-            if r.suggestion is not None:
+            if not r.searched:
+                print("    evidence not searched: beyond CHECKER_MAX_CLAIMS (check this sentence alone to search it)")
+            elif r.suggestion is not None:
                 print(f"    suggested: {r.suggestion.verdict()} ({r.suggestion.confidence:.2f})")
             elif r.weaker:
                 print("    No relevant evidence in the corpus (weaker matches hidden; --json lists them)")
@@ -133,7 +135,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
                            evidence_batch=settings.evidence_batch, max_chars=settings.max_article_chars,
                            max_sentences=settings.max_sentences, article_date=args.date,
                            progress=_progress_line, on_reports=None if args.json else show,
-                           **reader_options(settings))
+                           max_claims=settings.max_claims, **reader_options(settings))
     for note in result.notes():
         _stderr(f"note: {note}")
     if args.json:
