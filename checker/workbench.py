@@ -114,7 +114,7 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
 
     Every sentence is scored and kept, so the threshold can move; with `check_all`, or in a
     text of one or two sentences, every sentence is a claim whatever its score. Evidence is
-    searched at once for the first `settings.evidence_batch` claims; `load_evidence` fetches
+    searched at once for the first `settings.claims_at_once()` claims; `load_evidence` fetches
     the rest when the reviewer opens them or asks for the next batch.
     """
     text = validate_article(text, max_chars=settings.max_article_chars)
@@ -142,7 +142,7 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
     work = Workbench(article_id=article_id, text=text, sentences=article.sentences, claims=claims,
                      truncated=article.skipped, published=published, every_sentence=every, title=title,
                      url=url, source=source)
-    first = work.waiting(settings.claim_threshold)[: max(1, settings.evidence_batch)]
+    first = work.waiting(settings.claim_threshold)[: settings.claims_at_once()]  # never above CHECKER_MAX_CLAIMS
     load_evidence(work, first, retriever=retriever, settings=settings, progress=progress)
     worklog.record_check(store, article_id, [_saved(c) for c in claims], truncated=article.skipped)
     return work

@@ -143,3 +143,23 @@ def test_long_text_loads_evidence_in_batches(app: AppTest, monkeypatch) -> None:
     app.radio(key="selected_claim").set_value(last.claim_id).run()
     assert not app.exception and app.session_state["work"].get(last.claim_id).loaded
     assert app.radio(key="selected_claim").value == last.claim_id
+
+
+def test_claim_cap_bounds_each_load_of_evidence(app: AppTest, monkeypatch) -> None:
+    """CHECKER_MAX_CLAIMS=2 under a batch of 20: the check searches two claims, the button offers the next
+    two and loads exactly two, and every claim stays listed; a sentence repeated gets its copies' evidence."""
+    monkeypatch.setenv("CHECKER_MAX_CLAIMS", "2")
+    text = " ".join(f"Officials said {n} thousand Russian troops were near the border with Ukraine on day {n}."
+                    for n in range(2, 9))
+    _check(app, text)
+    assert not app.exception and not app.error
+    work = app.session_state["work"]
+    listed = work.visible(app.slider(key="threshold").value)
+    assert len(listed) == len(app.radio(key="selected_claim").options) == 7
+    assert [c.loaded for c in listed] == [True, True] + [False] * 5
+    assert any("Evidence found for 2 of 7" in c.value for c in app.caption)
+    assert app.button(key="load_more").label == "Load evidence for the next 2"
+    app.button(key="load_more").click().run()
+    assert not app.exception
+    assert [c.loaded for c in app.session_state["work"].visible(app.slider(key="threshold").value)] == \
+        [True] * 4 + [False] * 3

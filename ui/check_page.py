@@ -169,7 +169,7 @@ def _evidence_loader(work: wb.Workbench, visible: list[wb.WorkClaim]) -> None:
     waiting = [c for c in visible if not c.loaded]
     if not waiting:
         return
-    n = min(resources.settings().evidence_batch, len(waiting))
+    n = min(resources.settings().claims_at_once(), len(waiting))  # at most CHECKER_MAX_CLAIMS a click
     note, button = st.columns([3, 1])
     note.caption(f"Evidence found for {len(visible) - len(waiting):,} of {len(visible):,} listed claims, "
                  "best first; the others load when you open them.")
