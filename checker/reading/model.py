@@ -22,8 +22,10 @@ trained parts ship in `checker/models/reader/` as small plain files:
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +41,7 @@ LABELS = ("SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO")
 DEFAULT_DIR = PROJECT_ROOT / "checker" / "models" / "reader"
 META, HEADS, ADAPTER, ADAPTER_CONFIG = "reader.json", "heads.safetensors", "adapter_model.safetensors", \
     "adapter_config.json"
+JUDGED_PAIRS = 50_000  # (claim, passage) pairs whose logits a loaded reader remembers (about 5 MB)
 HEAD_SHAPES = {"relevance.weight": (1, 384), "relevance.bias": (1,), "stance.weight": (3, 384),
                "stance.bias": (3,)}
 
@@ -171,18 +174,54 @@ class Reader:
         self.heads = {k: v.float() for k, v in heads.items()}
         self._torch = torch
         self._lock = threading.Lock()
+        # what this reader (these weights) has judged: sha1(claim, passage) -> (relevance logit, stance logits),
+        # least recently used dropped first; the process's one reader per folder (get_reader) shares it
+        self._judged: OrderedDict[bytes, tuple[float, np.ndarray]] = OrderedDict()
+        self._judged_lock = threading.Lock()
+        self.forward_pairs = 0  # pairs actually run through the model (the rest came from the memory)
 
     def logits(self, claims: Sequence[str], passages: Sequence[str], *, batch_size: int = 32) -> tuple[
             np.ndarray, np.ndarray]:
-        """Raw (relevance logit, stance logits) per pair; pairs batched by length, in input order."""
+        """Raw (relevance logit, stance logits) per pair, in input order. A pair judged before (in
+        any check of this process) comes from memory; the others are batched by length, each
+        distinct pair once."""
+        n = len(claims)
+        rel = np.zeros(n, dtype=np.float32)
+        stance = np.zeros((n, 3), dtype=np.float32)
+        keys = [_pair_key(c, p) for c, p in zip(claims, passages, strict=True)]
+        todo: dict[bytes, int] = {}
+        with self._judged_lock:
+            for i, k in enumerate(keys):
+                known = self._judged.get(k)
+                if known is not None:
+                    self._judged.move_to_end(k)
+                    rel[i], stance[i] = known
+                elif k not in todo:
+                    todo[k] = i
+        if todo:
+            fresh_rel, fresh_stance = self._forward([claims[i] for i in todo.values()],
+                                                    [passages[i] for i in todo.values()], batch_size=batch_size)
+            row = {k: j for j, k in enumerate(todo)}
+            with self._judged_lock:
+                for k, j in row.items():
+                    self._judged[k] = (float(fresh_rel[j]), fresh_stance[j].copy())
+                while len(self._judged) > JUDGED_PAIRS:
+                    self._judged.popitem(last=False)
+            for i, k in enumerate(keys):
+                if k in row:
+                    rel[i], stance[i] = fresh_rel[row[k]], fresh_stance[row[k]]
+        return rel, stance
+
+    def _forward(self, claims: Sequence[str], passages: Sequence[str], *, batch_size: int = 32) -> tuple[
+            np.ndarray, np.ndarray]:
+        """The model's (relevance logit, stance logits) for each pair; pairs batched by length."""
         torch = self._torch
         n = len(claims)
         rel = np.zeros(n, dtype=np.float32)
         stance = np.zeros((n, 3), dtype=np.float32)
-        if not n:
-            return rel, stance
         order = sorted(range(n), key=lambda i: (len(claims[i]) + len(passages[i]), i))
         with self._lock, torch.inference_mode():
+            self.forward_pairs += n
             for start in range(0, n, batch_size):
                 idx = order[start : start + batch_size]
                 enc = self.tokenizer([claims[i] for i in idx], [passages[i] for i in idx], padding=True,
@@ -207,6 +246,13 @@ class Reader:
         z = stance.astype(np.float64) - stance.max(axis=1, keepdims=True)
         probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
         return ReaderScores(relevance, probs)
+
+
+def _pair_key(claim: str, passage: str) -> bytes:
+    """The memory's key for one pair: a hash of both texts, the claim's length first so no two pairs share it."""
+    first = claim.encode("utf-8", "surrogatepass")
+    return hashlib.sha1(b"%d:" % len(first) + first + passage.encode("utf-8", "surrogatepass"),
+                        usedforsecurity=False).digest()
 
 
 _LOCK = threading.Lock()
