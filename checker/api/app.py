@@ -22,13 +22,14 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from checker.api import deadline, schemas
-from checker.api.guard import BodyLimit, allow_read, require_token
+from checker.api.guard import BodyLimit, allow_read, read_account, write_account
 from checker.api.limits import RateLimit
 from checker.api.records import claim_record, database_ok, verdict_dict
 from checker.config import Settings
 from checker.errors import CheckerError, IndexMismatchError, IndexMissingError, InputError, ModelError
 from checker.evidence.retrieve import Retriever
 from checker.types import Hit, Passage
+from checker.verdicts.accounts import Account
 from checker.verdicts.store import StoreError, VerdictStore
 
 log = logging.getLogger("checker.api")
@@ -40,7 +41,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
                        (429, "too many requests from this client (CHECKER_RATE_BURST, CHECKER_RATE_PER_MINUTE)"),
                        (503, "the engine or database is unavailable")]
 }
-bearer = HTTPBearer(auto_error=False, description="CHECKER_API_TOKEN; needed for writes")
+bearer = HTTPBearer(auto_error=False, description="an account's token (users token NAME) or CHECKER_API_TOKEN; "
+                                                  "needed for writes")
 
 
 @dataclass
@@ -112,7 +114,8 @@ def _save(engine: Engine, text: str, body: schemas.CheckIn, out: dict[str, Any])
 def create_app(engine: Engine) -> FastAPI:
     app = FastAPIOffline(title="Claim checker API", version="1", responses=ERRORS,
                          description="Check-worthy claims, their evidence, and reviewers' verdicts. Reads are open "
-                                     "on loopback; writes need `Authorization: Bearer <CHECKER_API_TOKEN>`.")
+                                     "on loopback; writes need `Authorization: Bearer <token>`: an account's "
+                                     "token, under whose name they are recorded, or CHECKER_API_TOKEN.")
     app.state.engine = engine
     deadline.install(app)
     token = engine.settings.api_token
@@ -139,11 +142,11 @@ def create_app(engine: Engine) -> FastAPI:
         return _error(500, f"unexpected {type(exc).__name__}; the server's log has the details")
 
     def read_access(request: Request) -> None:
-        allow_read(request, token)
+        allow_read(request, token, engine.store)
 
     def write_access(request: Request,
                      _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)] = None) -> None:
-        require_token(request, token)
+        request.state.account = write_account(request, token, engine.store)  # None: CHECKER_API_TOKEN
 
     Read = Depends(read_access)
 
@@ -171,7 +174,7 @@ def create_app(engine: Engine) -> FastAPI:
         from checker.pipeline import check_article
 
         if body.save:
-            require_token(request, token)
+            write_access(request)
         options = _check_options(engine, body)
         result = await deadline.run_bounded(request, engine.settings.request_seconds, lambda bound: check_article(
             body.text, retriever=engine.retriever, bound=bound, **options))
@@ -198,28 +201,38 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.post("/v1/claims/{claim_id}/verdicts", response_model=schemas.VerdictOut, status_code=201,
               dependencies=[Depends(write_access)])
-    def add_verdict(claim_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)], body: schemas.VerdictIn) -> Any:
-        """Save a new version of the verdict on a claim; earlier versions stay."""
+    def add_verdict(claim_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)], body: schemas.VerdictIn,
+                    request: Request) -> Any:
+        """Save a new version of the verdict on a claim, under the token's account; earlier versions stay."""
         from checker.workbench import cite
 
+        account: Account | None = request.state.account
+        if account is None and body.reviewer is None:
+            return _error(422, "reviewer: a verdict sent with CHECKER_API_TOKEN needs the reviewer's name")
+        if account is not None and body.reviewer is not None and body.reviewer.strip() != account.name:
+            return _error(422, f"reviewer: this token is {account.name!r}'s; leave reviewer out")
+        reviewer = account.name if account is not None else str(body.reviewer)
         if claim_record(engine.store, claim_id) is None:
             return _error(404, f"no claim with id {claim_id}")
         unknown = [p for p in body.cite if p not in engine.passages]
         if unknown:
             return _error(422, f"cite: no passage with id {unknown[0]!r} in the index")
         cited = cite([Hit(engine.passages[p], 0.0, 0.0, 0.0) for p in dict.fromkeys(body.cite)])
-        verdict = engine.store.save_verdict(claim_id, label=body.label, note=body.note, reviewer=body.reviewer,
+        verdict = engine.store.save_verdict(claim_id, label=body.label, note=body.note, reviewer=reviewer,
                                             claim_text=body.claim_text, cited=cited)
         return JSONResponse(verdict_dict(verdict), status_code=201)
 
     @app.get("/v1/export", dependencies=[Read],
              responses={200: {"content": {"text/csv": {}, "application/ld+json": {}},
                               "description": "the verdicts as CSV or a ClaimReview JSON-LD array"}})
-    def export(format: Annotated[Literal["csv", "claimreview"], Query()] = "csv",
+    def export(request: Request, format: Annotated[Literal["csv", "claimreview"], Query()] = "csv",
                all_versions: bool = False) -> Response:
         """The latest verdict on every claim (or every version) as CSV or schema.org ClaimReview."""
         from checker.verdicts.export import to_claimreview, to_csv
 
+        account = read_account(request, engine.store)
+        if account is not None and not account.editor:
+            return _error(403, f"exports need an editor's account; {account.name!r} is a reviewer")
         rows = engine.store.latest_rows(all_versions=all_versions)
         if format == "csv":
             return Response(to_csv(rows), media_type="text/csv; charset=utf-8")

@@ -1,8 +1,9 @@
 """Who may do what, and how much they may send: the API's access rules and body limit.
 
 Reads are open to clients on this machine (a loopback address); from anywhere else they
-need the bearer token too. Writes always need the token from `CHECKER_API_TOKEN`; with no
-token set, the API accepts no writes at all.
+need a bearer token too. Writes always need a token: an account's (`python -m checker users
+token NAME`), under whose name the write is recorded, or the shared `CHECKER_API_TOKEN`. With
+neither, the API accepts no writes at all. A revoked account token is refused as revoked.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ import hmac
 import ipaddress
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request, status
+
+if TYPE_CHECKING:
+    from checker.verdicts.accounts import Account
+    from checker.verdicts.store import VerdictStore
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -57,10 +62,45 @@ def require_token(request: Request, token: str) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
-def allow_read(request: Request, token: str) -> None:
-    """Reads are open on loopback; a client elsewhere needs the token."""
+def write_account(request: Request, token: str, store: VerdictStore) -> Account | None:
+    """Who a write comes from: the account whose API token was sent, or None for CHECKER_API_TOKEN.
+
+    401 for a missing, wrong or revoked token; 403 when no token of any kind can be right."""
+    from checker.verdicts import accounts
+
+    given = _bearer(request)
+    if token and _token_matches(given, token):
+        return None
+    if given is not None:
+        account, revoked = accounts.token_account(store, given)
+        if account is not None:
+            return account
+        if revoked:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "this token was revoked: ask an editor for a new one",
+                                headers={"WWW-Authenticate": "Bearer"})
+    if not token and not accounts.has_accounts(store):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "writes are disabled: start the server with "
+                            "CHECKER_API_TOKEN set, or make an account's token (python -m checker users token NAME)")
+    raise HTTPException(status.HTTP_401_UNAUTHORIZED,
+                        "this request writes: send 'Authorization: Bearer <token>' (an account's token "
+                        "or CHECKER_API_TOKEN)" if given is None else "the bearer token is wrong",
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+def read_account(request: Request, store: VerdictStore) -> Account | None:
+    """The account of a live account token sent with a read, if any."""
+    from checker.verdicts import accounts
+
+    given = _bearer(request)
+    return accounts.token_account(store, given)[0] if given else None
+
+
+def allow_read(request: Request, token: str, store: VerdictStore | None = None) -> None:
+    """Reads are open on loopback; a client elsewhere needs CHECKER_API_TOKEN or a live account token."""
     client = request.client.host if request.client else None
     if is_loopback(client):
+        return
+    if store is not None and read_account(request, store) is not None:
         return
     if not token or not _token_matches(_bearer(request), token):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED,

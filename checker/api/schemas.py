@@ -124,7 +124,9 @@ class VerdictIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: Label
-    reviewer: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    reviewer: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"\S",
+                                 description="who judged: needed with CHECKER_API_TOKEN; with an account's "
+                                             "token the verdict is that account's (leave it out)")
     note: str = Field(default="", max_length=20_000)
     claim_text: str | None = Field(default=None, max_length=20_000,
                                    description="the wording reviewed, when it differs from the claim")

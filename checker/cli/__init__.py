@@ -1,4 +1,4 @@
-"""Command line: `python -m checker index | check | search | eval | train | export | verdicts | serve`.
+"""Command line: `python -m checker index | check | search | eval | train | export | verdicts | serve | users`.
 
 Each command lives in the module of its topic and adds its own sub-parser (`register`).
 Errors print one line to stderr and exit with status 2 (1 for an unexpected failure), never a
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from checker.cli import check, evaluate, factchecks, serve, train, verdicts
+from checker.cli import check, evaluate, factchecks, serve, train, users, verdicts
 from checker.cli.common import _stderr, one_line
 from checker.config import load_settings
 from checker.errors import CheckerError, InputError
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m checker",
                                      description="Find check-worthy claims and their evidence.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (check, evaluate, factchecks, train, verdicts, serve):
+    for module in (check, evaluate, factchecks, train, verdicts, serve, users):
         module.register(sub)
     return parser
 

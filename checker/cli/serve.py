@@ -37,9 +37,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if settings.api_token and not settings.api_token.strip():
         raise InputError("CHECKER_API_TOKEN is blank (only spaces): set a real secret, or unset it to serve "
                          "loopback reads only")
-    if not is_loopback(args.host) and not settings.api_token:
+    from checker.verdicts import accounts
+    from checker.verdicts.store import VerdictStore
+
+    store = VerdictStore(settings.db)
+    with_accounts = accounts.has_accounts(store)
+    if not is_loopback(args.host) and not settings.api_token and not with_accounts:
         raise InputError(f"refusing to listen on {args.host}, which other machines can reach, without a token: "
-                         "set CHECKER_API_TOKEN (or serve on 127.0.0.1)")
+                         "set CHECKER_API_TOKEN or add accounts (python -m checker users add), or serve on 127.0.0.1")
     if settings.api_max_body_bytes < 1:
         raise InputError("CHECKER_API_MAX_BODY_BYTES must be at least 1")
     sock = listening_socket(args.host, args.port)
@@ -47,15 +52,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from checker.api.app import Engine, build
     from checker.pipeline import check_article, open_retriever, reader_options
-    from checker.verdicts.store import VerdictStore
 
     _stderr(f"loading the model and the index {settings.index} …")
     retriever = open_retriever(settings)
     check_article(WARM_UP, retriever=retriever, top_k=1, **reader_options(settings))  # loads every model now
-    store = VerdictStore(settings.db)
     app = build(Engine(settings, retriever, store))
     host = f"[{args.host}]" if ":" in args.host else args.host
-    writes = "need the token" if settings.api_token else "disabled: no CHECKER_API_TOKEN"
+    writes = ("need a token" if settings.api_token or with_accounts
+              else "disabled: no CHECKER_API_TOKEN and no accounts")
     _stderr(f"serving the API on http://{host}:{args.port} (writes {writes}); Ctrl+C stops it")
     # proxy headers off: the client address that decides loopback reads is the socket's, never an
     # X-Forwarded-For header (uvicorn would otherwise believe one sent from 127.0.0.1)
