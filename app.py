@@ -10,6 +10,8 @@ import importlib
 
 import streamlit as st
 
+from ui import account
+
 st.set_page_config(page_title="Claim checker", page_icon="🔎", layout="wide")
 
 PAGES = {"Check": "ui.check_page", "Articles": "ui.articles_page", "Review": "ui.review_page",
@@ -25,13 +27,17 @@ def _remember_name() -> None:
         st.query_params.pop("reviewer", None)
 
 
+signed_in = account.gate()  # with accounts: the signed-in one, or the sign-in form and a stop
 if "reviewer_name" not in st.session_state:
-    st.session_state["reviewer_name"] = st.query_params.get("reviewer", "")
+    st.session_state["reviewer_name"] = "" if signed_in else st.query_params.get("reviewer", "")
 with st.sidebar:
     st.markdown("### 🔎 Claim checker")
     page = st.radio("Page", list(PAGES), key="page")
-    st.text_input("Your name", key="reviewer_name", on_change=_remember_name,
-                  help="Used for verdicts, assignments and comments; kept in the page address.")
+    if signed_in:
+        account.sidebar(signed_in)
+    else:  # no accounts: the one local user names their work
+        st.text_input("Your name", key="reviewer_name", on_change=_remember_name,
+                      help="Used for verdicts, assignments and comments; kept in the page address.")
     from ui import resources
     from ui.text import md
 

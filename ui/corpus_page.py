@@ -8,8 +8,17 @@ import streamlit as st
 
 from checker import workbench as wb
 from checker.errors import CheckerError
-from ui import resources
+from ui import account, resources
 from ui.text import escape_markdown, md
+
+
+def _refused(what: str) -> bool:
+    """True (and an error shown) when the signed-in account may not do this: it is an editor's."""
+    if account.may_edit():
+        return False
+    who = account.current()
+    st.error(md("Only an editor may {}; you are signed in as {}, a reviewer.", what, who.name if who else "?"))
+    return True
 
 
 def _update_index() -> None:
@@ -53,7 +62,7 @@ def render() -> None:
                                  accept_multiple_files=True, key="corpus_upload",
                                  max_upload_size=resources.upload_limit_mb())
         added = st.form_submit_button("Add to the corpus")
-    if added:
+    if added and not _refused("add documents to the corpus"):
         for f in files or []:
             try:
                 _, count, problems = wb.save_upload(f.name, f.getvalue(), settings=cfg)
@@ -62,7 +71,7 @@ def render() -> None:
                     st.warning(escape_markdown(problem))
             except CheckerError as exc:
                 st.error(escape_markdown(str(exc)))
-    if st.button("Update the index", key="update_index", type="primary"):
+    if st.button("Update the index", key="update_index", type="primary") and not _refused("update the index"):
         _update_index()
 
     try:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from checker.errors import CheckerError
 from checker.verdicts import worklog
-from ui import resources
+from ui import account, resources
 from ui.text import md
 
 if TYPE_CHECKING:
@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 
 def reviewer() -> str:
-    """The name this browser session works under ('' until chosen in the sidebar)."""
+    """The name this browser session works under: the signed-in account's, or (with no accounts)
+    the name typed in the sidebar ('' until chosen)."""
+    signed_in = account.current()
+    if signed_in is not None:
+        return signed_in.name
     return str(st.session_state.get("reviewer_name") or "").strip()
 
 
@@ -68,7 +72,13 @@ def render(claim: wb.WorkClaim) -> None:
     st.session_state.setdefault(f"assignee_{cid}", claim.assignee or "")
     c1, c2 = st.columns(2)
     c1.selectbox("Status", worklog.STATUSES, key=f"status_{cid}")
-    c2.text_input("Assigned to", key=f"assignee_{cid}", placeholder="nobody")
+    if account.current() is not None:  # an account's name, never a typed one
+        options = ["", *account.names()]
+        if st.session_state[f"assignee_{cid}"] not in options:  # assigned before accounts, or removed since
+            options.append(st.session_state[f"assignee_{cid}"])
+        c2.selectbox("Assigned to", options, key=f"assignee_{cid}", format_func=lambda n: n or "nobody")
+    else:
+        c2.text_input("Assigned to", key=f"assignee_{cid}", placeholder="nobody")
     b1, b2 = st.columns(2)
     b1.button("Save status", key=f"save_status_{cid}", on_click=_save_queue, args=(claim,))
     b2.button("Assign to me", key=f"assign_me_{cid}", on_click=_assign_to_me, args=(claim,))

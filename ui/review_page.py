@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import streamlit as st
 
 from checker.types import Label
 from checker.verdicts.export import row_record, to_claimreview, to_csv
-from ui import resources
+from checker.verdicts.store import VerdictRow
+from ui import account, resources
 from ui.text import escape_markdown, md
 
 
@@ -17,7 +19,6 @@ def render() -> None:
 
     st.title("Review")
     store = resources.store()
-    cfg = resources.settings()
     c1, c2, c3 = st.columns(3)
     labels = c1.multiselect("Label", [label.value for label in Label], key="f_labels")
     reviewer = c2.selectbox("Reviewer", ["Everyone", *store.reviewer_names()], key="f_reviewer")
@@ -43,12 +44,24 @@ def render() -> None:
     st.dataframe(table[["claim_id", "version", "label", "claim", "reviewer", "saved_at", "note",
                         "article_title"]], hide_index=True, width="stretch")
     d1, d2 = st.columns(2)
+    if not account.may_edit():
+        st.info("Exports are an editor's: ask one, or sign in as one, to download the verdicts.")
+    else:
+        _exports(d1, d2, rows)
+    _history(rows)
+
+
+def _exports(d1: Any, d2: Any, rows: list[VerdictRow]) -> None:
+    cfg = resources.settings()
     d1.download_button("Export CSV", to_csv(rows), file_name="verdicts.csv", mime="text/csv",
                        key="export_csv")
     d2.download_button("Export ClaimReview JSON-LD",
                        to_claimreview(rows, organisation=cfg.organisation, url_template=cfg.review_url),
                        file_name="claimreview.json", mime="application/ld+json", key="export_claimreview")
 
+
+def _history(rows: list[VerdictRow]) -> None:
+    store = resources.store()
     st.subheader("History of a claim")
     claim_ids = list(dict.fromkeys(r.verdict.claim_id for r in rows))
     texts = {r.verdict.claim_id: r.verdict.claim_text for r in rows}

@@ -15,7 +15,8 @@ import streamlit as st
 
 from checker.errors import CheckerError
 from checker.types import Label
-from ui import resources
+from ui import account, resources
+from ui.queue_panel import reviewer
 from ui.text import Markdown, escape_markdown, md
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ def _save(claim: wb.WorkClaim) -> None:
     if not label:
         st.session_state["verdict_message"] = (cid, False, "Not saved: choose a label first.")
         return
-    reviewer = str(st.session_state.get(f"reviewer_{cid}") or "").strip()
+    signed_in = account.current()
+    reviewer = signed_in.name if signed_in else str(st.session_state.get(f"reviewer_{cid}") or "").strip()
     cited = [h for h in claim.evidence if st.session_state.get(f"cite_{cid}_{h.passage.passage_id}")]
     try:
         engine = importlib.import_module("checker.workbench")
@@ -40,7 +42,7 @@ def _save(claim: wb.WorkClaim) -> None:
     except CheckerError as exc:
         st.session_state["verdict_message"] = (cid, False, f"Not saved: {exc}")
         return
-    if not st.session_state.get("reviewer_name"):
+    if not signed_in and not st.session_state.get("reviewer_name"):
         st.session_state["reviewer_name"] = reviewer
         st.query_params["reviewer"] = reviewer
     st.session_state[f"status_{cid}"] = claim.status
@@ -70,7 +72,8 @@ def verdict_form(claim: wb.WorkClaim) -> None:
             st.checkbox(f"{number}. " + escape_markdown(h.passage.title[:80]), key=f"cite_{cid}_{pid}")
         if not claim.evidence:
             st.caption("No evidence passages to cite.")
-        st.text_input("Reviewer", value=st.session_state.get("reviewer_name", ""), key=f"reviewer_{cid}")
+        if account.current() is None:  # with accounts, the verdict is the signed-in account's
+            st.text_input("Reviewer", value=st.session_state.get("reviewer_name", ""), key=f"reviewer_{cid}")
         st.form_submit_button("Save verdict", type="primary", on_click=_save, args=(claim,))
     message = st.session_state.get("verdict_message")
     if message and message[0] == cid:
@@ -108,4 +111,4 @@ def history(claim: wb.WorkClaim) -> None:
             if v.version != claim.verdict.version:
                 st.button(f"Restore version {v.version}", key=f"revert_{claim.claim_id}_{v.version}",
                           on_click=_revert, args=(claim, v.version,
-                                                  st.session_state.get("reviewer_name") or v.reviewer))
+                                                  reviewer() or v.reviewer))
