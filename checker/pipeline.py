@@ -38,6 +38,8 @@ def validate_article(text: str, *, max_chars: int) -> str:
     return replace_surrogates(text)
 
 
+CONTEXT_CHARS = 5_000  # text before a claim searched for the person a leading pronoun names (not the whole article)
+BOUNDED_BATCH = 2  # claims searched together in a bounded check, so a stopped one has finished all but these
 SHORT_TEXT = 2  # a text of at most this many sentences is checked whole: the user's intent wins
 SCORE_CHUNK = 256  # sentences embedded and scored per call, so that long texts stay bounded in memory
 
@@ -72,7 +74,7 @@ class ScoredArticle:
         s = self.sentences[i]
         return Claim(text=s.text, start=s.start, end=s.end, score=self.scores[i], reasons=self.reasons[i],
                      focus=tuple(focus_spans(s.text, offset=s.start)),
-                     standalone=standalone(s.text, before=text[: s.start]))
+                     standalone=standalone(s.text, before=text[max(0, s.start - CONTEXT_CHARS) : s.start]))
 
 
 Scored = list[tuple[float, tuple[str, ...]]]
@@ -300,7 +302,7 @@ def check_article(
         claims = [article.claim(i, text) for i in picked]
         cut = capped(claims, max_claims)
         found: dict[str, ClaimReport] = {}  # claim text -> its report: a repeated sentence is searched once
-        step = max(1, evidence_batch)
+        step = max(1, evidence_batch) if bound is None else min(max(1, evidence_batch), BOUNDED_BATCH)
         for lo in range(0, cut, step):
             if bound is not None:
                 bound.check()
