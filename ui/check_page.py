@@ -129,9 +129,11 @@ def _run_check() -> None:
         text, notes = prepare_article(text)
         for note in notes:
             st.info(md("{}.", note.capitalize()))
+        bar = st.progress(0.0, text="Reading the article…")
+        resources.wait_until_warm(lambda done, what: bar.progress(done, text=what))  # moves from the first second
         retriever = resources.retriever()
         with st.spinner("Finding claims and their evidence…"):
-            bar = st.progress(0.0, text="Reading the article…")
+            bar.progress(0.0, text="Reading the article…")
             work = _engine().open_article(
                 text, retriever=retriever, store=resources.store(), settings=cfg,
                 title=st.session_state.get("meta_title", ""), url=st.session_state.get("meta_url") or None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,11 @@ _checked: set[str] = set()  # models that have finished a check in this process:
 
 
 WARM_TEXT = "Officials said 100,000 troops were massed near the border on Friday."
+# what the warm-up does, in order, with the seconds each took on this 2-core machine (for the progress bar)
+WARM_STAGES = (("importing the engine (torch, sentence-transformers)", 7.0),
+               ("opening the evidence index and the embedder", 2.0),
+               ("loading the reader", 2.0),
+               ("loading the check-worthiness model and running each model once", 4.0))
 
 
 def _load_model(model: str) -> None:
@@ -55,16 +61,49 @@ def _load_model(model: str) -> None:
     started = time.perf_counter()
     state["error"] = "an unexpected error (its traceback is in the server's log)"  # unless it gets through
     try:
+        _stage(state, 0)
         importlib.import_module("checker.workbench")
         from checker.pipeline import check_article, reader_options
 
         cfg = settings()
-        check_article(WARM_TEXT, retriever=retriever(), top_k=cfg.top_k, **reader_options(cfg))
+        _stage(state, 1)
+        loaded = retriever()
+        _stage(state, 2)
+        options = reader_options(cfg)
+        _stage(state, 3)
+        check_article(WARM_TEXT, retriever=loaded, top_k=cfg.top_k, **options)
         state["error"] = None
     except CheckerError as exc:  # shown on the page; the check itself reports it properly
         state["error"] = (str(exc) or type(exc).__name__).splitlines()[0][:200]
     finally:  # any other error goes on to the thread's excepthook, which logs it
         state["seconds"] = time.perf_counter() - started
+
+
+def _stage(state: dict[str, Any], stage: int) -> None:
+    state["stage"], state["stage_started"] = stage, time.perf_counter()
+
+
+def warm_progress(state: dict[str, Any], now: float) -> tuple[float, str]:
+    """How far a warm-up is, 0..1, and what it is waiting for: each stage counts as its share of the
+    expected time, and moves on within the stage as the seconds pass (never past 95% of it)."""
+    stage = int(state.get("stage", 0))
+    total = sum(seconds for _, seconds in WARM_STAGES)
+    done = sum(seconds for _, seconds in WARM_STAGES[:stage])
+    what, expected = WARM_STAGES[min(stage, len(WARM_STAGES) - 1)]
+    within = min(0.95, (now - state.get("stage_started", now)) / expected) * expected
+    return min(1.0, (done + within) / total), f"Loading the models ({stage + 1} of {len(WARM_STAGES)}): {what}…"
+
+
+def wait_until_warm(show: Callable[[float, str], None], *, poll: float = 0.25) -> None:
+    """Start the warm-up if it has not started, and wait for it, telling `show` where it is every `poll` s,
+    so that a first check's progress bar moves from the first second."""
+    warm_up()
+    state = _warm.get(settings().model)
+    if state is None or state["thread"] is threading.current_thread():
+        return
+    while state["thread"].is_alive():
+        show(*warm_progress(state, time.perf_counter()))
+        state["thread"].join(poll)
 
 
 def warm_up() -> None:
