@@ -23,6 +23,7 @@ class Server:
     token: str
     home: Path
     log: Path
+    pid: int = 0  # the server process, for benchmarks that read its CPU time
 
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
@@ -61,7 +62,7 @@ def serve(home: Path, index: Path, *, token: str = "test-token", env: dict[str, 
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not answer /healthz in {startup_timeout:.0f} s")
             time.sleep(0.5)
-        yield Server(url, token, home, log)
+        yield Server(url, token, home, log, proc.pid)
     finally:
         proc.terminate()
         try:
