@@ -75,7 +75,8 @@ class Settings:
     match_threshold: float = 0.38  # fused dense + lexical similarity, tuned by bench/match_paraphrases.py
     match_dense_weight: float = 0.5
     factcheck_index: Path = PROJECT_ROOT / ".checker" / "factchecks"  # published fact-checks: FAISS + BM25
-    factcheck_threshold: float = 0.60  # fused similarity to show a fact-check (2A train)
+    factcheck_threshold: float = 0.65  # fused similarity to show a fact-check (2A train precision 0.90)
+    factcheck_dense_weight: float = 0.8  # weighted fusion for fact-check matching (2A train)
     factcheck_top_k: int = 3  # fact-checks shown per claim at most
     factchecks: Path = PROJECT_ROOT / "checker" / "demo" / "factchecks.json"  # ClaimReview `index` imports
     warm_up: bool = True  # the app loads the model in the background when its first page is shown

@@ -90,7 +90,8 @@ def _eval_factchecks(args: argparse.Namespace, settings: Settings, data: object,
     folder = data.folder  # type: ignore[attr-defined]
     index_dir, records = cached_factcheck_index(folder / "corpus.jsonl", embedder=embedder,  # type: ignore[arg-type]
                                                 cache_root=settings.cache, progress=_progress_bar("indexing"))
-    config = settings.retrieval_config(mode=args.mode, fusion=args.fusion, dense_weight=args.dense_weight,
+    config = settings.retrieval_config(mode=args.mode, fusion=args.fusion,
+                                       dense_weight=args.dense_weight or settings.factcheck_dense_weight,
                                        candidates=max(settings.candidates, args.top_k * 3))
     retriever = Retriever(load_index(index_dir, model=settings.model), embedder, config=config)  # type: ignore[arg-type]
     matcher = FactCheckMatcher(retriever, lambda ids: {i: records[i] for i in ids if i in records},

@@ -122,7 +122,8 @@ def open_matcher(settings: Settings, embedder: Embedder | None = None, *, lookup
         from checker.factchecks.store import FactCheckStore
 
         lookup = FactCheckStore.open(settings.db).get
-    retriever = Retriever(index, embedder or get_embedder(settings.model), config=settings.retrieval_config())
+    retriever = Retriever(index, embedder or get_embedder(settings.model),
+                          config=settings.retrieval_config(dense_weight=settings.factcheck_dense_weight))
     return FactCheckMatcher(retriever, lookup, threshold=settings.factcheck_threshold, top_k=settings.factcheck_top_k)
 
 
