@@ -101,3 +101,14 @@ def test_no_account_means_the_one_local_user(tmp_path: Path, demo_index: Path, m
     at = _app(reviewer="Ada Lovelace")
     assert not [t for t in at.title if t.value == "Sign in"]
     assert at.sidebar.text_input[0].label == "Your name" and at.sidebar.text_input[0].value == "Ada Lovelace"
+
+
+def test_a_database_that_does_not_answer_is_one_error(tmp_path: Path, monkeypatch) -> None:
+    """Whether anyone must sign in is in the database: when it cannot be opened, the page says so
+    (st.error, no traceback) and shows nothing else."""
+    monkeypatch.setenv("CHECKER_HOME", str(tmp_path))
+    monkeypatch.setenv("CHECKER_DB", "postgresql+psycopg://nobody@127.0.0.1:9/none")  # nothing listens on 9
+    at = _app()
+    assert not at.exception
+    assert at.error and at.error[0].value.startswith("The verdict database cannot be opened")
+    assert not at.text_area and not at.radio

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from checker.errors import CheckerError
 from checker.verdicts import accounts
 from ui import resources
 from ui.text import md
@@ -79,8 +80,12 @@ def _form() -> None:
 def gate() -> Account | None:
     """Before the page: None in local mode; otherwise the signed-in account, or the sign-in form
     (and the page stops there)."""
-    store = resources.store()
-    st.session_state["accounts_on"] = on = accounts.has_accounts(store)
+    try:
+        store = resources.store()
+        st.session_state["accounts_on"] = on = accounts.has_accounts(store)
+    except CheckerError as exc:  # closed, not open: without the database nobody can be signed in
+        st.error(md("The verdict database cannot be opened, so nobody can sign in or save: {}", exc))
+        st.stop()
     if st.session_state.pop("cookie_to_clear", False):
         _write_cookie("", 0)
     if not on:
