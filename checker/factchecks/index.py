@@ -101,11 +101,16 @@ class FactCheckMatcher:
 
 def with_fact_checks(reports: Sequence[ClaimReport], matcher: FactCheckMatcher | None,
                      vectors: np.ndarray | None = None) -> list[ClaimReport]:
-    """The reports, each carrying the published fact-checks of claims like it (none without a matcher)."""
+    """The reports, each carrying the published fact-checks of claims like it (none without a matcher);
+    a claim text given more than once (a sentence repeated in the article) is matched once."""
     if matcher is None or not reports:
         return list(reports)
-    found = matcher.match([r.claim.text for r in reports], vectors=vectors)
-    return [replace(r, fact_checks=tuple(m)) for r, m in zip(reports, found, strict=True)]
+    first: dict[str, int] = {}
+    for i, r in enumerate(reports):
+        first.setdefault(r.claim.text, i)
+    found = matcher.match(list(first), vectors=None if vectors is None else vectors[list(first.values())])
+    by_text = dict(zip(first, found, strict=True))
+    return [replace(r, fact_checks=tuple(by_text[r.claim.text])) for r in reports]
 
 
 def open_matcher(settings: Settings, embedder: Embedder | None = None, *, lookup: Lookup | None = None,
