@@ -112,3 +112,28 @@ def test_a_database_that_does_not_answer_is_one_error(tmp_path: Path, monkeypatc
     assert not at.exception
     assert at.error and at.error[0].value.startswith("The verdict database cannot be opened")
     assert not at.text_area and not at.radio
+
+
+def test_changing_the_password_in_the_app_ends_every_session(home: VerdictStore) -> None:
+    _, elsewhere = accounts.sign_in(home, "Bo", "battery staple")  # another browser's session
+    _, cookie = accounts.sign_in(home, "Bo", "battery staple")
+    at = _app(cookie)
+    for current, new, again, needle in [
+        ("wrong password", "a new password", "a new password", "wrong name or password"),
+        ("battery staple", "a new password", "another one", "differ"),
+        ("battery staple", "short", "short", "too short"),
+    ]:
+        at.text_input(key="password_now").input(current)
+        at.text_input(key="password_new").input(new)
+        at.text_input(key="password_again").input(again)
+        at.button(key="change_password").click().run()
+        assert needle in at.sidebar.error[0].value, at.sidebar.error
+        assert accounts.session_account(home, cookie) is not None  # nothing changed yet
+    at.text_input(key="password_now").input("battery staple")
+    at.text_input(key="password_new").input("a new password")
+    at.text_input(key="password_again").input("a new password")
+    at.button(key="change_password").click().run()
+    assert [t.value for t in at.title] == ["Sign in"] and "password was changed" in at.info[0].value
+    assert accounts.session_account(home, cookie) is None and accounts.session_account(home, elsewhere) is None
+    _sign_in(at, "Bo", "a new password")
+    assert at.session_state["account"].name == "Bo" and not at.error

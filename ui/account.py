@@ -72,6 +72,9 @@ def _form() -> None:
         st.text_input("Name", key="sign_in_name")
         st.text_input("Password", type="password", key="sign_in_password")
         st.form_submit_button("Sign in", type="primary", on_click=_sign_in)
+    note = st.session_state.pop("sign_in_note", None)
+    if note:
+        st.info(md("{}", note))
     error = st.session_state.get("sign_in_error")
     if error:
         st.error(md("Not signed in: {}.", error))
@@ -106,9 +109,35 @@ def gate() -> Account | None:
     return account
 
 
+def _change_password(account: Account) -> None:
+    current, new = (str(st.session_state.get(k) or "") for k in ("password_now", "password_new"))
+    again = str(st.session_state.get("password_again") or "")
+    for key in ("password_now", "password_new", "password_again"):
+        st.session_state[key] = ""
+    try:
+        if new != again:
+            raise accounts.SignInError("the two new passwords differ")
+        accounts.change_password(resources.store(), account.name, current, new)
+    except CheckerError as exc:
+        st.session_state["password_error"] = str(exc)
+        return
+    st.session_state.pop("password_error", None)
+    sign_out()
+    st.session_state["sign_in_note"] = ("Your password was changed, and every session of yours ended: "
+                                        "sign in with the new one.")
+
+
 def sidebar(account: Account) -> None:
     st.markdown(md("Signed in as **{}** ({})", account.name, account.role))
     st.button("Sign out", key="sign_out", on_click=sign_out)
+    with st.expander("Change password"):
+        st.text_input("Current password", type="password", key="password_now")
+        st.text_input("New password", type="password", key="password_new")
+        st.text_input("New password again", type="password", key="password_again")
+        st.button("Change password", key="change_password", on_click=_change_password, args=(account,))
+        error = st.session_state.get("password_error")
+        if error:
+            st.error(md("Not changed: {}.", error))
 
 
 def names() -> list[str]:

@@ -186,6 +186,14 @@ def set_password(store: VerdictStore, name: str, password: str) -> None:
     store._run(op)
 
 
+def change_password(store: VerdictStore, name: str, current: str, new: str) -> None:
+    """A new password given the current one (a wrong one counts as a failed sign-in); every
+    session of the account ends, this one included."""
+    _password(new)
+    sign_out(store, sign_in(store, name, current)[1])
+    set_password(store, name, new)
+
+
 def remove_account(store: VerdictStore, name: str) -> None:
     """The account goes, with its sessions; its tokens are revoked. Its verdicts keep its name."""
     ensure(store)
