@@ -22,6 +22,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from checker.api import deadline, schemas
+from checker.api import factchecks as factcheck_routes
 from checker.api.guard import BodyLimit, allow_read, read_account, write_account
 from checker.api.limits import RateLimit
 from checker.api.records import claim_record, database_ok, verdict_dict
@@ -52,6 +53,7 @@ class Engine:
     settings: Settings
     retriever: Retriever
     store: VerdictStore
+    factchecks: Any = None  # checker.factchecks.index.FactCheckMatcher, when fact-checks were imported
 
     def __post_init__(self) -> None:
         self.passages: dict[str, Passage] = {p.passage_id: p for p in self.retriever.index.passages}
@@ -111,6 +113,15 @@ def _save(engine: Engine, text: str, body: schemas.CheckIn, out: dict[str, Any])
     out["article_id"] = article_id
 
 
+def _with_fact_checks(engine: Engine, result: Any) -> Any:
+    """The check's result, each claim carrying the published fact-checks of claims like it."""
+    from dataclasses import replace
+
+    from checker.factchecks.index import with_fact_checks
+
+    return replace(result, reports=with_fact_checks(result.reports, engine.factchecks))
+
+
 def create_app(engine: Engine) -> FastAPI:
     app = FastAPIOffline(title="Claim checker API", version="1", responses=ERRORS,
                          description="Check-worthy claims, their evidence, and reviewers' verdicts. Reads are open "
@@ -149,6 +160,7 @@ def create_app(engine: Engine) -> FastAPI:
         request.state.account = write_account(request, token, engine.store)  # None: CHECKER_API_TOKEN
 
     Read = Depends(read_access)
+    factcheck_routes.add_routes(app, engine, read_access, write_access)
 
     @app.get("/healthz", response_model=schemas.HealthOut, responses={503: ERRORS[503]})
     def healthz() -> Any:
@@ -178,7 +190,7 @@ def create_app(engine: Engine) -> FastAPI:
         options = _check_options(engine, body)
         result = await deadline.run_bounded(request, engine.settings.request_seconds, lambda bound: check_article(
             body.text, retriever=engine.retriever, bound=bound, **options))
-        out = result.to_dict()
+        out = (await run_in_threadpool(_with_fact_checks, engine, result)).to_dict()
         if body.save:
             await run_in_threadpool(_save, engine, body.text, body, out)
         return JSONResponse(out)

@@ -55,6 +55,17 @@ class HitOut(FlexibleOut):
                                        "either date is unknown); such a passage never carries the suggestion")
 
 
+class FactCheckOut(FlexibleOut):
+    claim: str | None
+    claimant: str | None
+    rating: str | None = Field(description="as the publisher wrote it")
+    verdict: str | None = Field(description="the rating normalised: true, mixed, false or other")
+    publisher: str | None
+    date: str | None = Field(description="when the fact-check was published")
+    url: str | None
+    score: float = Field(description="fused dense + BM25 similarity to the claim")
+
+
 class ClaimOut(FlexibleOut):
     text: str
     start: int
@@ -65,6 +76,8 @@ class ClaimOut(FlexibleOut):
     standalone: str | None
     evidence: list[HitOut]
     notes: list[str] = Field(default_factory=list, description="e.g. that the only refuting evidence is later")
+    fact_checks: list[FactCheckOut] = Field(default_factory=list, description="published fact-checks of similar "
+                                            "claims, at or above CHECKER_FACTCHECK_THRESHOLD")
     claim_id: int | None = Field(default=None, description="only when the check was saved")
 
 
@@ -139,3 +152,20 @@ class HealthOut(BaseModel):
     model: str
     index: dict[str, Any]
     database: str
+
+
+class FactChecksOut(BaseModel):
+    fact_checks: list[FactCheckOut]
+    threshold: float
+    fact_checks_indexed: int
+
+
+class FactCheckImportOut(BaseModel):
+    read: int
+    added: int
+    updated: int
+    unchanged: int
+    duplicates: int = Field(description="records whose URL came again later in the body (the last kept)")
+    problems: list[str] = Field(description="one line per record that could not be read")
+    fact_checks_indexed: int
+

@@ -56,7 +56,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _stderr(f"loading the model and the index {settings.index} …")
     retriever = open_retriever(settings)
     check_article(WARM_UP, retriever=retriever, top_k=1, **reader_options(settings))  # loads every model now
-    app = build(Engine(settings, retriever, store))
+    from checker.factchecks.index import open_matcher
+
+    app = build(Engine(settings, retriever, store, open_matcher(settings, retriever.embedder)))
     host = f"[{args.host}]" if ":" in args.host else args.host
     writes = ("need a token" if settings.api_token or with_accounts
               else "disabled: no CHECKER_API_TOKEN and no accounts")
