@@ -13,7 +13,7 @@ import streamlit as st
 from checker.errors import CheckerError
 from checker.text.decode import decode_text, prepare_article
 from checker.types import Label
-from ui import address, queue_panel, reader_panel, resources, verdict_panel
+from ui import address, factcheck_panel, queue_panel, reader_panel, resources, verdict_panel
 from ui.highlight import (
     LABEL_COLOURS,
     Span,
@@ -317,6 +317,7 @@ def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
 
 
 def _evidence_cards(claim: wb.WorkClaim) -> None:
+    factcheck_panel.render(claim)  # published fact-checks of similar claims, above the evidence
     st.markdown(md("#### Evidence ({})", len(claim.evidence)))
     if not claim.evidence:
         st.info("Nothing reached the relevance floor; the weaker matches are below." if claim.weaker
