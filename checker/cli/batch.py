@@ -124,7 +124,12 @@ def run_batch(args: argparse.Namespace, settings: Settings) -> int:
     else:
         total = len(args.file)
         articles = file_articles(args.file, default_date=default_date)
+    from dataclasses import replace
+
+    from checker.factchecks.index import open_matcher, with_fact_checks
+
     retriever = open_retriever(settings)
+    matcher = open_matcher(settings, retriever.embedder)
     started = time.perf_counter()
     failed = done = 0
     for outcome in check_articles(articles, retriever=retriever, batch_size=settings.batch_size,
@@ -133,6 +138,9 @@ def run_batch(args: argparse.Namespace, settings: Settings) -> int:
                                   **check_options(args, settings)):
         done += 1
         failed += outcome.result is None
+        if outcome.result is not None and matcher is not None:  # each claim's published fact-checks
+            outcome = replace(outcome, result=replace(outcome.result,
+                                                      reports=with_fact_checks(outcome.result.reports, matcher)))
         print(json.dumps(outcome.to_dict(), ensure_ascii=False), flush=True)
     seconds = time.perf_counter() - started
     if sys.stderr.isatty():

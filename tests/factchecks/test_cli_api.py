@@ -89,3 +89,27 @@ def test_api_factchecks(tmp_path_factory, demo_index: Path) -> None:
         none = requests.post(f"{server.url}/v1/factchecks", json={"@type": "Article"}, headers=server.auth(),
                              timeout=60)
         assert none.status_code == 422 and none.json()["error"].startswith("no fact-check could be read")
+
+
+@pytest.mark.model
+def test_index_imports_the_configured_feed_and_batch_checks_match(tmp_path: Path) -> None:
+    """`index` (what `make run` runs) imports CHECKER_FACTCHECKS and builds the fact-check index beside the
+    corpus index; a batch check's JSON lines carry fact_checks too."""
+    home, corpus = tmp_path / "home", tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "geneva.md").write_text("---\ntitle: Geneva talks\n---\nBlinken and Lavrov met in Geneva on "
+                                      "January 21. No breakthrough was achieved.\n", encoding="utf-8")
+    env = {"CHECKER_FACTCHECKS": str(DEMO)}
+    out = run_cli("index", "--corpus", str(corpus), home=home, env_extra=env)
+    assert out.returncode == 0, out.stderr.decode()
+    assert "fact-checks: 32 fact-checks read: 32 added, 0 updated, 0 unchanged" in out.stdout.decode()
+    assert (home / "factchecks" / "manifest.json").is_file()
+    again = run_cli("index", "--corpus", str(corpus), home=home, env_extra=env).stdout.decode()
+    assert "32 unchanged" in again and "(up to date)" in again
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(CLAIM, encoding="utf-8")
+    b.write_text("The football cup final ended two to one after extra time.", encoding="utf-8")
+    lines = run_cli("check", str(a), str(b), home=home, env_extra=env).stdout.decode().splitlines()
+    first, second = (json.loads(line) for line in lines)
+    assert first["claims"][0]["fact_checks"][0]["url"] == "https://factcheck.example/demo/geneva-breakthrough"
+    assert second["claims"][0]["fact_checks"] == []
