@@ -46,3 +46,12 @@ def test_export_into_a_missing_folder_is_one_error_line(tmp_path: Path) -> None:
 def test_one_line_joins_what_a_library_wrapped() -> None:
     assert one_line("connection failed: refused\n\tIs the server running?\n") == \
         "connection failed: refused Is the server running?"
+
+
+def test_train_combiner_without_its_data_is_one_error_line(tmp_path: Path) -> None:
+    """`train combiner` names the stance file it lacks, and stores nothing."""
+    got = _run(["train", "combiner", "--stance", str(tmp_path / "nowhere"), "--reader", str(tmp_path / "r")],
+               tmp_path)
+    assert got.returncode == 2 and got.stderr.count("\n") == 1, got
+    assert got.stderr.startswith("error: ") and "no fnc1-train.jsonl" in got.stderr
+    assert not (tmp_path / "r").exists()

@@ -246,3 +246,41 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--dry-run", action="store_true", help="print the fit and the CV; store nothing")
     g.add_argument("--json", action="store_true", help="end with one JSON line")
     g.set_defaults(run=cmd_train_suggestion)
+    c = trsub.add_parser("combiner", help="the stance combiner: the rule checks' differences as offsets on the "
+                         "reader's stance logits, fitted on synthetic pairs of documents nothing else reads")
+    c.add_argument("--reader", metavar="DIR", help="the reader folder whose reader.json stores it "
+                   "(default: checker/models/reader)")
+    c.add_argument("--stance", metavar="DIR", help="stance folder (default: ../shared/data/stance)")
+    c.add_argument("--beir", metavar="DIR", help="BEIR folders, for SciFact's unlabelled abstracts "
+                   "(default: ../shared/data/beir)")
+    c.add_argument("--seed", type=int, default=0, help="the reader's seed (its held-out fold) and the pairs'")
+    c.add_argument("--synthetic", type=int, default=500, metavar="N", help="synthetic pairs per label (default 500)")
+    c.add_argument("--full", action="store_true", help="a full logistic layer over logits and every rule feature "
+                   "(measured worse; see bench/RESULTS.md)")
+    c.add_argument("--dry-run", action="store_true", help="print the fit and its CV; store nothing")
+    c.add_argument("--json", action="store_true", help="end with one JSON line")
+    c.set_defaults(run=cmd_train_combiner)
+
+
+def cmd_train_combiner(args: argparse.Namespace, settings: Settings) -> int:
+    from checker.config import PROJECT_ROOT
+    from checker.reading.model import DEFAULT_DIR
+    from checker.training.stance_combiner import fit_on_held_side
+
+    shared = PROJECT_ROOT.parent / "shared" / "data"
+    stance_dir = Path(args.stance) if args.stance else shared / "stance"
+    beir = Path(args.beir) if args.beir else shared / "beir"
+    for name in ("fnc1-train.jsonl", "fnc1-bodies-train.jsonl", "scifact-train.jsonl"):
+        if not (stance_dir / name).is_file():
+            raise InputError(f"{stance_dir}: no {name} (give --stance DIR)")
+    folder = Path(args.reader) if args.reader else DEFAULT_DIR
+    entry = fit_on_held_side(folder, stance_dir, seed=args.seed, per_label=args.synthetic, store=not args.dry_run,
+                             beir_scifact=beir / "scifact", offsets=not args.full, log=_stderr)
+    cv, head = entry["cv"], entry["stance_head_alone"]
+    print(f"fitted on {entry['rows']} pairs: grouped 5-fold CV macro-F1 {cv['macro_f1']:.3f} REFUTES F1 "
+          f"{cv['refutes_f1']:.3f} (the stance head alone {head['macro_f1']:.3f} / {head['refutes_f1']:.3f})")
+    if not args.dry_run:
+        print(f"stored in {folder / 'reader.json'}")
+    if args.json:
+        print(json.dumps(entry))
+    return 0

@@ -98,8 +98,6 @@ def test_shipped_files_are_small_and_not_pickles() -> None:
     assert all(f.stat().st_size <= 5_000_000 for f in files)
 
 
-@pytest.mark.xfail(strict=True, reason="the reader trained on clean splits (2026-12-07) ships without the stance "
-                   "combiner: fitting it needs the 5-fold CV's out-of-fold logits, not run this session")
 def test_shipped_stance_uses_the_rule_checks() -> None:
     """The shipped reader carries its stance combiner, and it reads the checks: the same logits
     with a differing number lean further towards REFUTES than with an agreeing one."""
@@ -114,8 +112,6 @@ def test_shipped_stance_uses_the_rule_checks() -> None:
     assert probs[1, LABELS.index("REFUTES")] > probs[0, LABELS.index("REFUTES")]
 
 
-@pytest.mark.xfail(strict=True, reason="the clean reader's stance head reads 30,000 against 100,000 troops as "
-                   "SUPPORTS 0.69 (bench/RESULTS.md, 'Reader on the news'); the number check still flags it")
 def test_a_different_number_is_read_as_refuting() -> None:
     """100,000 troops against a passage saying 30,000: REFUTES; the same figure: not REFUTES."""
     scores = get_reader().score([CLAIM] * 2, PASSAGES[:2])

@@ -5,7 +5,7 @@ import pytest
 
 from checker.errors import ModelError
 from checker.reading.stance_rules import FEATURES, Combiner, features, rule_features
-from checker.training.stance_combiner import cv_combiner, fit_combiner
+from checker.training.stance_combiner import cv_combiner, cv_offsets, fit_combiner, fit_rule_offsets
 
 
 def test_rule_features_say_which_checks_agree_or_differ() -> None:
@@ -35,6 +35,34 @@ def test_fitted_combiner_gives_probabilities_and_learns_the_rules() -> None:
     assert (probs[y == 1].argmax(axis=1) == 1).mean() > 0.9
     predicted = cv_combiner(x, y, np.arange(n) % 5)
     assert len(predicted) == n and all(predicted)
+
+
+def test_rule_offsets_keep_the_head_where_no_check_finds_a_difference() -> None:
+    """The shipped kind: the logits pass through unchanged; only the 'differs' checks move them.
+    A row with no difference keeps the head's label; a differing number, learned from rows where
+    it means REFUTES, turns a SUPPORTS-leaning head into REFUTES."""
+    rng = np.random.default_rng(1)
+    n = 400
+    y = rng.integers(0, 3, n)
+    x = np.zeros((n, len(FEATURES)))
+    x[:, :3] = np.eye(3)[y] * 1.5 + rng.normal(scale=1.0, size=(n, 3))
+    differs = rng.random(n) < 0.3
+    y[differs] = 1  # a differing number means REFUTES, whatever the head leaned to
+    x[differs, FEATURES.index("number_differs")] = 1.0
+    x[:, FEATURES.index("number_agrees")] = ~differs  # fires often, but is not a 'differs' check
+    entry = fit_rule_offsets(x, y)
+    weight = np.asarray(entry["weight"])
+    assert np.allclose(weight[:, :3], np.eye(3)) and entry["bias"] == [0.0, 0.0, 0.0]
+    unused = [i for i, name in enumerate(FEATURES) if i >= 3 and not name.endswith("_differs")]
+    assert np.all(weight[:, unused] == 0)
+    combiner = Combiner(entry)
+    plain = x[~differs]
+    assert (combiner.probabilities(plain).argmax(axis=1) == plain[:, :3].argmax(axis=1)).all()
+    leaning = np.zeros((1, len(FEATURES)))
+    leaning[0, :3] = [1.0, 0.0, 0.0]
+    leaning[0, FEATURES.index("number_differs")] = 1.0
+    assert combiner.probabilities(leaning).argmax() == 1
+    assert len(cv_offsets(x, y, np.arange(n) % 5)) == n
 
 
 @pytest.mark.parametrize("entry", [{}, {"features": ["x"], "weight": [], "bias": []},
