@@ -50,7 +50,7 @@ def _sign_in() -> None:
     password = str(st.session_state.get("sign_in_password") or "")
     st.session_state["sign_in_password"] = ""
     try:
-        account, cookie = accounts.sign_in(resources.store(), name, password)
+        account, cookie = accounts.sign_in(resources.store(), name, password, client=st.context.ip_address)
     except accounts.SignInError as exc:
         st.session_state["sign_in_error"] = str(exc)
         return

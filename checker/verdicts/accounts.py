@@ -8,7 +8,8 @@
 - API tokens are random; only their SHA-256 is stored. A revoked token is kept, marked revoked,
   so that the API can say it was revoked.
 - Failed sign-ins are counted per name: after `MAX_FAILURES` within `FAILURE_WINDOW` seconds,
-  the name is refused until the oldest of them is that old, even with the right password.
+  the name is refused until the oldest of them is that old, even with the right password; and
+  per client address (`CLIENT_FAILURES`, whatever names it tries).
 
 The tables live in their own `MetaData` and are created on first use (as the work log's are),
 so an older database opens unchanged and gains them.
@@ -35,7 +36,8 @@ from checker.verdicts.store import VerdictStore, now
 ROLES = ("reviewer", "editor")
 MIN_PASSWORD = 8
 SESSION_SECONDS = 12 * 3600
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per name
+CLIENT_FAILURES = 20  # per client address, whatever the names
 FAILURE_WINDOW = 300.0
 COOKIE = "checker_session"
 
@@ -239,20 +241,24 @@ def _sign(store: VerdictStore, payload: str) -> str:
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 
-def retry_after(store: VerdictStore, name: str, *, clock: float | None = None) -> float:
-    """Seconds until `name` may try to sign in again (0 when it may now)."""
+def retry_after(store: VerdictStore, name: str, *, clock: float | None = None, limit: int = MAX_FAILURES) -> float:
+    """Seconds until `name` (or a client address, `@address`) may try to sign in again (0: now)."""
     ensure(store)
     t = time.time() if clock is None else clock
     with store.engine.connect() as conn:
         recent = [r.at for r in conn.execute(sa.select(failures.c.at).where(
             failures.c.account == name, failures.c.at > t - FAILURE_WINDOW).order_by(failures.c.at.desc()))]
-    if len(recent) < MAX_FAILURES:
+    if len(recent) < limit:
         return 0.0
-    return max(0.0, recent[MAX_FAILURES - 1] + FAILURE_WINDOW - t)
+    return max(0.0, recent[limit - 1] + FAILURE_WINDOW - t)
 
 
-def sign_in(store: VerdictStore, name: str, password: str, *, clock: float | None = None) -> tuple[Account, str]:
-    """The account and a signed cookie value for a new session, or SignInError."""
+def sign_in(store: VerdictStore, name: str, password: str, *, clock: float | None = None,
+            client: str | None = None) -> tuple[Account, str]:
+    """The account and a signed cookie value for a new session, or SignInError.
+
+    `client` (the browser's address, when known) is limited too, at CLIENT_FAILURES, so that one
+    address cannot try a few passwords on every name."""
     ensure(store)
     name, t = name.strip()[:200], time.time() if clock is None else clock
     if not name or not password:
@@ -260,6 +266,10 @@ def sign_in(store: VerdictStore, name: str, password: str, *, clock: float | Non
     wait = retry_after(store, name, clock=t)
     if wait > 0:
         raise SignInError(f"too many failed sign-ins for this name: try again in {int(wait) + 1} s")
+    address = f"@{client}"[:200] if client else None
+    wait = retry_after(store, address, clock=t, limit=CLIENT_FAILURES) if address else 0.0
+    if wait > 0:
+        raise SignInError(f"too many failed sign-ins from this address: try again in {int(wait) + 1} s")
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(accounts).where(accounts.c.name == name)).first()
     try:
@@ -268,7 +278,8 @@ def sign_in(store: VerdictStore, name: str, password: str, *, clock: float | Non
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or row is None:
-        store._run(lambda conn: conn.execute(failures.insert().values(account=name, at=t)))
+        store._run(lambda conn: conn.execute(failures.insert(), [
+            {"account": who, "at": t} for who in (name, address) if who]))
         raise SignInError("wrong name or password")
     session_id = secrets.token_urlsafe(32)
     expires = t + SESSION_SECONDS

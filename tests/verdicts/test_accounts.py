@@ -142,3 +142,14 @@ def test_an_older_database_opens_and_keeps_its_typed_names(tmp_path: Path) -> No
     store.save_verdict(cid, label="Refuted", reviewer="Ada")
     assert [v.reviewer for v in store.history(cid)] == ["typed name", "Ada"]
     assert store.reviewer_names() == ["Ada", "typed name"]
+
+
+def test_one_address_trying_many_names_is_limited(store: VerdictStore) -> None:
+    accounts.add_account(store, "Ada", "correct horse")
+    t = time.time()
+    for i in range(accounts.CLIENT_FAILURES):  # a few guesses at many names: no name reaches its own limit
+        with pytest.raises(SignInError, match="wrong name or password"):
+            accounts.sign_in(store, f"name {i % 10}", "guess", clock=t, client="203.0.113.7")
+    with pytest.raises(SignInError, match="too many failed sign-ins from this address"):
+        accounts.sign_in(store, "Ada", "correct horse", clock=t, client="203.0.113.7")
+    assert accounts.sign_in(store, "Ada", "correct horse", clock=t, client="198.51.100.2")[0].name == "Ada"
