@@ -17,7 +17,8 @@ from schemathesis import GenerationMode
 pytestmark = pytest.mark.model
 
 OPERATIONS = [("GET", "/healthz"), ("POST", "/v1/check"), ("GET", "/v1/search"), ("GET", "/v1/claims/{claim_id}"),
-              ("POST", "/v1/claims/{claim_id}/verdicts"), ("GET", "/v1/export")]
+              ("POST", "/v1/claims/{claim_id}/verdicts"), ("GET", "/v1/export"), ("GET", "/v1/factchecks/search"),
+              ("POST", "/v1/factchecks")]
 EXAMPLES = 6
 
 
