@@ -72,6 +72,7 @@ class Settings:
     allow_private_urls: bool = False
     fetch_timeout: float = 15.0
     review_url: str = "https://factcheck.example/claims/{claim_id}"
+    rating_scale: str = ""  # ClaimReview ratings, "Label=Name:number, ..." (checker/verdicts/export.py); "": 1-5
     match_threshold: float = 0.38  # fused dense + lexical similarity, tuned by bench/match_paraphrases.py
     match_dense_weight: float = 0.5
     factcheck_index: Path = PROJECT_ROOT / ".checker" / "factchecks"  # published fact-checks: FAISS + BM25

@@ -160,6 +160,9 @@ def test_export_csv_and_claimreview(api_server) -> None:
     reviews = requests.get(f"{api_server.url}/v1/export", params={"format": "claimreview"}, timeout=30).json()
     assert reviews and all(r["@type"] == "ClaimReview" for r in reviews)
     assert any(r["claimReviewed"] == record["text"] for r in reviews)
+    refused = requests.get(f"{api_server.url}/v1/export", params={"format": "claimreview", "publish": "true"},
+                           timeout=30)
+    assert refused.status_code == 400 and "CHECKER_REVIEW_URL is still the placeholder" in refused.json()["error"]
 
 
 def test_openapi_documents_every_endpoint_and_the_token(api_server) -> None:

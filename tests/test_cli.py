@@ -181,6 +181,14 @@ def test_verdicts_and_export_commands(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
     reviews = json.loads(out.read_text())
     assert reviews[0]["reviewRating"]["alternateName"] == "Misleading"
-    assert reviews[0]["author"]["name"] == "Desk"
+    assert reviews[0]["author"][0]["name"] == "Desk" and reviews[0]["author"][1]["name"] == "ann"
+    refused = run_cli("export", "--format", "claimreview", "--publish", "--db", db, home=tmp_path)
+    assert refused.returncode == 2 and refused.stderr.decode().startswith("error: CHECKER_REVIEW_URL is still the "
+                                                                          "placeholder")
+    scaled = run_cli("export", "--format", "claimreview", "--publish", "--db", db, home=tmp_path,
+                     env_extra={"CHECKER_REVIEW_URL": "https://desk.org/claims/{claim_id}",
+                                "CHECKER_RATING_SCALE": "Misleading=Half true:3"})
+    assert scaled.returncode == 0, scaled.stderr.decode()
+    assert json.loads(scaled.stdout)[0]["reviewRating"]["alternateName"] == "Half true"
     csv_out = run_cli("export", "--format", "csv", "--db", db, home=tmp_path).stdout.decode()
     assert csv_out.splitlines()[0].startswith("claim_id,version,label") and "Misleading" in csv_out

@@ -7,8 +7,9 @@ from typing import Any
 
 import streamlit as st
 
+from checker.errors import CheckerError
 from checker.types import Label
-from checker.verdicts.export import row_record, to_claimreview, to_csv
+from checker.verdicts.export import is_placeholder_url, row_record, to_claimreview, to_csv
 from checker.verdicts.store import VerdictRow
 from ui import account, resources
 from ui.text import escape_markdown, md
@@ -55,9 +56,17 @@ def _exports(d1: Any, d2: Any, rows: list[VerdictRow]) -> None:
     cfg = resources.settings()
     d1.download_button("Export CSV", to_csv(rows), file_name="verdicts.csv", mime="text/csv",
                        key="export_csv")
-    d2.download_button("Export ClaimReview JSON-LD",
-                       to_claimreview(rows, organisation=cfg.organisation, url_template=cfg.review_url),
-                       file_name="claimreview.json", mime="application/ld+json", key="export_claimreview")
+    try:
+        claimreview = to_claimreview(rows, organisation=cfg.organisation, url_template=cfg.review_url,
+                                     scale=cfg.rating_scale)
+    except CheckerError as exc:
+        d2.error(escape_markdown(str(exc)))
+        return
+    d2.download_button("Export ClaimReview JSON-LD", claimreview, file_name="claimreview.json",
+                       mime="application/ld+json", key="export_claimreview")
+    if is_placeholder_url(cfg.review_url):
+        d2.caption(md("The review URLs point at the placeholder {}: set CHECKER_REVIEW_URL before you publish.",
+                      cfg.review_url))
 
 
 def _history(rows: list[VerdictRow]) -> None:

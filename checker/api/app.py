@@ -238,8 +238,9 @@ def create_app(engine: Engine) -> FastAPI:
              responses={200: {"content": {"text/csv": {}, "application/ld+json": {}},
                               "description": "the verdicts as CSV or a ClaimReview JSON-LD array"}})
     def export(request: Request, format: Annotated[Literal["csv", "claimreview"], Query()] = "csv",
-               all_versions: bool = False) -> Response:
-        """The latest verdict on every claim (or every version) as CSV or schema.org ClaimReview."""
+               all_versions: bool = False, publish: bool = False) -> Response:
+        """The latest verdict on every claim (or every version) as CSV or schema.org ClaimReview
+        (`publish=true` refuses a review URL left at the placeholder)."""
         from checker.verdicts.export import to_claimreview, to_csv
 
         account = read_account(request, engine.store)
@@ -249,7 +250,8 @@ def create_app(engine: Engine) -> FastAPI:
         if format == "csv":
             return Response(to_csv(rows), media_type="text/csv; charset=utf-8")
         s = engine.settings
-        return Response(to_claimreview(rows, organisation=s.organisation, url_template=s.review_url),
+        return Response(to_claimreview(rows, organisation=s.organisation, url_template=s.review_url,
+                                       scale=s.rating_scale, publish=publish),
                         media_type="application/ld+json")
 
     return app

@@ -29,7 +29,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "csv":
         text = to_csv(rows)
     else:
-        text = to_claimreview(rows, organisation=settings.organisation, url_template=settings.review_url)
+        text = to_claimreview(rows, organisation=settings.organisation, url_template=settings.review_url,
+                              scale=settings.rating_scale, publish=args.publish)
     if args.out:
         try:
             Path(args.out).write_text(text, encoding="utf-8")
@@ -63,6 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--db", metavar="URL", help="database URL (default: the configured one)")
     p.add_argument("--all-versions", action="store_true", help="every version, not only the latest")
+    p.add_argument("--publish", action="store_true", help="claimreview: refuse a CHECKER_REVIEW_URL left at the "
+                   "placeholder (an example host)")
     p.set_defaults(run=cmd_export)
 
     p = sub.add_parser("verdicts", help="list the latest verdict on every claim")

@@ -83,6 +83,8 @@ class FactCheck:
     claimant_type: str | None = None  # Person or Organization, as written
     publisher_type: str | None = None
     source: str | None = None  # the file or feed it was imported from
+    reviewer: str | None = None  # the person who checked it (a second author, after the publisher)
+    review_body: str | None = None  # the fact-check's own words on the claim (reviewBody)
     fc_id: str = field(default="")
 
     def __post_init__(self) -> None:
@@ -240,7 +242,20 @@ def record_from(obj: dict[str, Any], *, source: str | None = None, language: str
         language=lang, headline=_text(obj.get("headline")) or _text(obj.get("name")),
         appearance=_text(appearance), rating_value=value, best_rating=best, worst_rating=worst,
         claimant_type=_type_of(item.get("author")), publisher_type=_type_of(obj.get("author")), source=source,
+        reviewer=_reviewer(obj.get("author")), review_body=_body(obj.get("reviewBody")),
     )
+
+
+def _reviewer(authors: Any) -> str | None:
+    """The first Person among the authors after the first (the workbench writes [organisation, reviewer])."""
+    if not isinstance(authors, list):
+        return None
+    return next((t for a in authors[1:] if _type_of(a) == "Person" and (t := _text(a))), None)
+
+
+def _body(value: Any) -> str | None:
+    text = value if isinstance(value, str) else _text(value)
+    return text.strip()[:20_000] or None if text else None
 
 
 def records_from_json(value: Any, *, where: str, source: str | None = None) -> Loaded:

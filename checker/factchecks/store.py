@@ -37,6 +37,8 @@ fact_checks = sa.Table(
     sa.Column("claimant_type", Text),
     sa.Column("publisher_type", Text),
     sa.Column("source", Text),
+    sa.Column("reviewer", Text),
+    sa.Column("review_body", Text),
     sa.Column("imported_at", Text, nullable=False),
     sa.Column("updated_at", Text, nullable=False),
 )

@@ -34,13 +34,15 @@ def claim_review(record: FactCheck) -> dict[str, Any]:
     out: dict[str, Any] = {"@context": "https://schema.org", "@type": "ClaimReview",
                            "claimReviewed": record.claim, "reviewRating": rating, "url": record.url}
     if publisher := _party(record.publisher, record.publisher_type):
-        out["author"] = publisher
+        out["author"] = [publisher, {"@type": "Person", "name": record.reviewer}] if record.reviewer else publisher
     if record.date:
         out["datePublished"] = record.date
     if record.headline:
         out["name"] = record.headline
     if record.language:
         out["inLanguage"] = record.language
+    if record.review_body:
+        out["reviewBody"] = record.review_body
     out["itemReviewed"] = item
     return out
 

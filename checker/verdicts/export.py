@@ -87,9 +87,45 @@ def _review_url(template: str, v: Verdict) -> str:
     return url
 
 
-def claim_review(row: VerdictRow, *, organisation: str, url_template: str) -> dict[str, Any]:
-    """One schema.org ClaimReview object for the verdict in `row`."""
+Scale = dict[Label, tuple[str, int]]
+
+
+def rating_scale(text: str = "") -> Scale:
+    """The ClaimReview rating of each label: its name and number. `text` (CHECKER_RATING_SCALE)
+    overrides some or all of the default, as `Label=Name:number` pairs separated by commas, e.g.
+    `Supported=True:5, Misleading=Half true:3, Refuted=False:1`; a label left out keeps its
+    default (the label's own name, 1 to 5)."""
+    scale: Scale = {label: (label.value, RATINGS[label]) for label in Label}
+    by_name = {label.value.lower(): label for label in Label}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        label_text, sep, rest = part.partition("=")
+        name, sep2, number = rest.rpartition(":")
+        label = by_name.get(label_text.strip().lower())
+        if not sep or not sep2 or label is None or not name.strip() or not number.strip().lstrip("-").isdigit():
+            raise CheckerError(f"CHECKER_RATING_SCALE: {part!r} is not Label=Name:number with Label one of "
+                               + ", ".join(x.value for x in Label))
+        scale[label] = (name.strip(), int(number))
+    return scale
+
+
+# Hosts reserved for examples (RFC 2606, RFC 6761): a review URL there is the placeholder, not a page.
+_PLACEHOLDER_HOST = re.compile(r"^https?://(?:[^/@]*@)?(?:[^/:]*\.)?(?:example(?:\.(?:com|net|org))?|test|invalid|"
+                               r"localhost)(?::\d+)?(?:/|$)", re.IGNORECASE)
+
+
+def is_placeholder_url(template: str) -> bool:
+    """Whether the review URL template points at a reserved example host (the shipped default does)."""
+    return _PLACEHOLDER_HOST.match(template.strip()) is not None
+
+
+def claim_review(row: VerdictRow, *, organisation: str, url_template: str,
+                 scale: Scale | None = None) -> dict[str, Any]:
+    """One schema.org ClaimReview object for the verdict in `row`: the organisation and the
+    reviewer as authors, the note as `reviewBody`, the rating on `scale`."""
     v = row.verdict
+    scale = scale or rating_scale()
+    values = [n for _, n in scale.values()]
+    name, number = scale[v.label]
     item: dict[str, Any] = {"@type": "Claim"}
     if row.article_source:
         item["author"] = {"@type": "Organization", "name": row.article_source}
@@ -97,27 +133,40 @@ def claim_review(row: VerdictRow, *, organisation: str, url_template: str) -> di
         item["datePublished"] = row.article_published
     if row.article_url and _is_web_url(row.article_url):
         item["appearance"] = {"@type": "CreativeWork", "url": row.article_url.strip()}
-    return {
+    authors: list[dict[str, str]] = [{"@type": "Organization", "name": organisation}]
+    if v.reviewer.strip():
+        authors.append({"@type": "Person", "name": v.reviewer.strip()})
+    review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "claimReviewed": v.claim_text,
         "reviewRating": {
             "@type": "Rating",
-            "alternateName": v.label.value,
-            "ratingValue": RATINGS[v.label],
-            "bestRating": 5,
-            "worstRating": 1,
+            "alternateName": name,
+            "ratingValue": number,
+            "bestRating": max(values),
+            "worstRating": min(values),
         },
         "url": _review_url(url_template, v),
-        "author": {"@type": "Organization", "name": organisation},
+        "author": authors if len(authors) > 1 else authors[0],
         "datePublished": v.created_at[:10],
         "itemReviewed": item,
     }
+    if v.note.strip():
+        review["reviewBody"] = v.note.strip()
+    return review
 
 
-def to_claimreview(rows: Sequence[VerdictRow], *, organisation: str, url_template: str) -> str:
-    """A JSON array of ClaimReview objects, one per verdict."""
-    objects = [claim_review(r, organisation=organisation, url_template=url_template) for r in rows]
+def to_claimreview(rows: Sequence[VerdictRow], *, organisation: str, url_template: str, scale: str = "",
+                   publish: bool = False) -> str:
+    """A JSON array of ClaimReview objects, one per verdict. `scale` is CHECKER_RATING_SCALE's text;
+    `publish` refuses a review URL left at a placeholder host (the shipped default)."""
+    if publish and is_placeholder_url(url_template):
+        raise CheckerError(f"CHECKER_REVIEW_URL is still the placeholder {url_template!r}: set it to the address "
+                           "where your reviews are published (it may use {claim_id}, {version} and {verdict_id}) "
+                           "before a publishing export")
+    ratings = rating_scale(scale)
+    objects = [claim_review(r, organisation=organisation, url_template=url_template, scale=ratings) for r in rows]
     text = json.dumps(objects, ensure_ascii=False, indent=2)
     # Safe inside <script type="application/ld+json">: no "</script>" or "<!--" can end it early.
     return text.translate(_SCRIPT_SAFE)

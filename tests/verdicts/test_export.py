@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from checker.errors import CheckerError
-from checker.types import CitedEvidence
-from checker.verdicts.export import to_claimreview, to_csv
+from checker.types import CitedEvidence, Label
+from checker.verdicts.export import is_placeholder_url, rating_scale, to_claimreview, to_csv
 from checker.verdicts.store import VerdictStore
 
 
@@ -38,7 +38,9 @@ def test_claimreview_required_fields_and_json_ld(rows) -> None:
         assert rating["alternateName"] and rating["bestRating"] == 5 and rating["worstRating"] == 1
         assert 1 <= rating["ratingValue"] <= 5
         assert obj["url"].startswith("https://fc.example/")
-        assert obj["author"] == {"@type": "Organization", "name": "Desk"}
+        org, person = obj["author"]
+        assert org == {"@type": "Organization", "name": "Desk"} and person["@type"] == "Person"
+        assert person["name"] in {"ann", "bob"}
         assert len(obj["datePublished"]) == 10
         item = obj["itemReviewed"]
         assert item["@type"] == "Claim" and item["author"]["name"] == "Example Times"
@@ -105,7 +107,7 @@ def test_claimreview_is_safe_to_embed_in_a_script_tag(tmp_path: Path) -> None:
     text = to_claimreview(store.latest_rows(), organisation="Desk & Co", url_template="https://fc.example/{claim_id}")
     assert "<" not in text and ">" not in text and "&" not in text
     data = json.loads(text)
-    assert data[0]["claimReviewed"] == claim and data[0]["author"]["name"] == "Desk & Co"
+    assert data[0]["claimReviewed"] == claim and data[0]["author"][0]["name"] == "Desk & Co"
     assert "appearance" not in data[0]["itemReviewed"]  # not an http(s) address
     with pytest.raises(CheckerError, match="http"):
         to_claimreview(store.latest_rows(), organisation="Desk", url_template="javascript:alert({claim_id})")
@@ -130,3 +132,47 @@ def test_csv_defuses_full_width_and_control_formula_starts(tmp_path: Path, start
     if start != "\x00":
         assert row["claim"] == "'" + stored and row["note"] == "'" + start + "cmd"
     assert _safe_cell("a=1") == "a=1" and _safe_cell("") == "" and _safe_cell(3) == 3
+
+
+def test_claimreview_carries_the_note_and_the_reviewer(rows) -> None:
+    """Issue 'A reviewer's day, second walk', item 10: the note is the reviewBody, the reviewer an
+    author beside the organisation; a verdict without a note has no reviewBody."""
+    data = {o["claimReviewed"]: o for o in json.loads(
+        to_claimreview(rows, organisation="Desk", url_template="https://fc.example/{claim_id}"))}
+    supported = data["Russia massed 100,000 troops."]
+    assert supported["reviewBody"] == "ok"
+    assert supported["author"][1] == {"@type": "Person", "name": "ann"}
+    assert "reviewBody" not in data["=cmd|' /C calc'!A0"]
+
+
+def test_rating_scale_comes_from_settings(rows) -> None:
+    """CHECKER_RATING_SCALE names and numbers the ratings; best and worst follow the numbers."""
+    scale = "Supported=True:7, Refuted=False:0, misleading=Half true:3"
+    assert rating_scale(scale)[Label.SUPPORTED] == ("True", 7)
+    data = json.loads(to_claimreview(rows, organisation="Desk", url_template="https://fc.example/{claim_id}",
+                                     scale=scale))
+    rating = next(o["reviewRating"] for o in data if o["claimReviewed"].startswith("Russia"))
+    assert rating == {"@type": "Rating", "alternateName": "True", "ratingValue": 7, "bestRating": 7,
+                      "worstRating": 0}
+
+
+@pytest.mark.parametrize("scale", ["Supported", "Supported=True", "Supported=True:high", "Correct=True:5",
+                                   "Supported=:5"])
+def test_a_bad_rating_scale_is_a_clear_error(rows, scale: str) -> None:
+    with pytest.raises(CheckerError, match=r"CHECKER_RATING_SCALE: .* is not Label=Name:number"):
+        to_claimreview(rows, organisation="Desk", url_template="https://fc.example/{claim_id}", scale=scale)
+
+
+def test_a_publishing_export_refuses_the_placeholder_url(rows) -> None:
+    """The shipped CHECKER_REVIEW_URL is an example host: a publishing export says so; a draft
+    export and a real address work."""
+    from checker.config import Settings
+
+    placeholder = Settings().review_url
+    assert is_placeholder_url(placeholder)
+    assert not is_placeholder_url("https://factcheck.newsroom.org/claims/{claim_id}")
+    with pytest.raises(CheckerError, match="CHECKER_REVIEW_URL is still the placeholder"):
+        to_claimreview(rows, organisation="Desk", url_template=placeholder, publish=True)
+    assert json.loads(to_claimreview(rows, organisation="Desk", url_template=placeholder))
+    assert json.loads(to_claimreview(rows, organisation="Desk", url_template="https://desk.org/{claim_id}",
+                                     publish=True))
