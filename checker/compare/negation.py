@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checker.compare.checks import Check
-from checker.compare.text import Text, canon, content_stem, is_content, per_text, stem_of
+from checker.compare.text import SMALL, STOP, Text, canon, content_stem, is_content, per_text, stem_of
 
 SHORT_SENTENCE = 12  # words: a sentence this short is about its one subject
 
@@ -18,11 +18,13 @@ _DET_NEGATORS = frozenset({"no", "without", "neither", "nor", "none", "nobody", 
 _VERB_NEGATORS = frozenset({"not", "never", "cannot"})
 _SCOPE_OPENERS = frozenset({"deny", "denied", "denies", "denying", "fail", "failed", "fails", "failing",
                             "refuse", "refused", "refuses", "refusing"})
-_DETERMINERS = frozenset({"a", "an", "the", "any", "its", "their", "his", "her"})
 _SCOPE_SKIP = frozenset({"a", "an", "the", "any", "be", "been", "being", "have", "has", "had", "to", "that",
                          "it", "its", "their", "his", "her", "ever", "yet", "even", "so", "as", "out", "not",
                          "clear", "known", "significant", "significantly", "really", "necessarily", "always",
+                         "real", "actual", "genuine",
                          "\"", "“", "”", "'", "‘", "’"})
+_NOUN_STARTERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "this", "that", "these", "those",
+                            "our", "your", "my", "any", "all", "each", "every", "some", "both"})
 _SCOPE_STOP = frozenset({"of", "in", "on", "at", "for", "with", "by", "from", "but", "and", "or", "while",
                          "whereas", "than", "because", "which", "who", "when", "if", "although", "since",
                          "until", "after", "before", "during", "over", "into", "to", "between", "among", "about",
@@ -94,12 +96,18 @@ class _Polar:
 
 @per_text
 def _negation(t: Text) -> tuple[dict[int, int], frozenset[int]]:
-    """Token index -> index of the negation cue governing it, and the objects of negated verbs.
+    """Token index -> index of the negation cue governing it, and the words in a negated phrase
+    that the cue does not govern.
 
-    "no breakthrough", "without a deal", "denied planning an attack": the noun phrase after
-    the cue; "did not attend the meeting": only the verb; "was not a major escalation": the
-    noun phrase. The object of a negated verb is neither asserted nor negated: "did not
-    anticipate a breakthrough" does not say there was one.
+    A cue governs one word: the first content word after it, past determiners, infinitive
+    "to" and degree words ("no breakthrough", "without a deal", "denied planning an attack",
+    "did not attend the meeting", "failed to reach a deal"); a determiner cue before a copula
+    governs the predicate too ("no breakthrough was achieved"). The rest of the governed
+    word's phrase, up to a preposition or the clause's end, is neither asserted nor negated:
+    the head of a modified noun ("no small grief", "no positive response": there may be grief,
+    or a response, of another kind), the object of a negated verb ("did not anticipate a
+    breakthrough" does not say there was one). A preposition ends the phrase, so its object is
+    left alone: "refuse membership to Ukraine" negates membership, not Ukraine.
     """
     lows = t.lows
     scope: dict[int, int] = {}
@@ -114,40 +122,58 @@ def _negation(t: Text) -> tuple[dict[int, int], frozenset[int]]:
             continue
         if low == "no" and t.low(i + 1) in ("doubt", "longer", "matter", "more"):
             continue
-        verbal = low in _VERB_NEGATORS or low.endswith(("n't", "n’t"))
-        limit = 4 if low in _SCOPE_OPENERS else 3
         _, clause_end = t.clause(i)
-        j, taken, saw_determiner = i + 1, 0, False
-        while j < clause_end and taken < limit:
-            u = lows[j]
-            if u in _SCOPE_SKIP:
-                saw_determiner = saw_determiner or u in _DETERMINERS
-                j += 1
-                continue
-            if not u[0].isalpha():
-                break
-            if u in _SCOPE_STOP:
-                if taken:
-                    break
-                j += 1
-                continue
-            scope[j] = i
-            taken += 1
-            j += 1
-            if verbal and not saw_determiner:
-                while j < clause_end and len(shadow) < 1000:
-                    if lows[j] in _SCOPE_STOP and j > i + 2:
-                        break
-                    shadow.add(j)
-                    j += 1
-                break
+        governed = _governed(t, i, clause_end)
+        if governed is None:
+            continue
+        scope[governed] = i
+        j = governed + 1
         if low in ("no", "neither", "nor", "none") and t.low(j) in _AUXILIARIES:
             k = j + 1  # "no breakthrough was achieved"
             while k < clause_end and lows[k] in ("been", "being", "be"):
                 k += 1
             if k < clause_end and lows[k][0].isalpha():
                 scope[k] = i
-    return scope, frozenset(shadow)
+        while j < clause_end and len(shadow) < 1000:
+            u = lows[j]
+            if (u in _SCOPE_STOP and u not in _SCOPE_SKIP) or not (u[0].isalnum() or u in _QUOTE_MARKS):
+                break
+            if u == "to" and not _infinitive(t, j):
+                break  # "membership to Ukraine", "a response to its demands"
+            shadow.add(j)
+            j += 1
+    return scope, frozenset(shadow - scope.keys())
+
+
+def _infinitive(t: Text, j: int) -> bool:
+    """Is the "to" at token j an infinitive marker ("failed to reach", "do not seem to increase")
+    rather than a preposition ("membership to Ukraine", "a response to its demands")? A
+    preposition is followed by a determiner, a number or a name."""
+    nxt = t.tok(j + 1)
+    return bool(nxt) and nxt[0].isalpha() and nxt[0].islower() and nxt not in _NOUN_STARTERS
+
+
+def _governed(t: Text, i: int, clause_end: int) -> int | None:
+    """The word the negation cue at token i governs: the first content word after it, past
+    determiners, quantifiers, numerals, auxiliaries, infinitive "to", degree words and quotation
+    marks; a preposition before any such word is passed over ("lack of evidence", "none of the
+    troops")."""
+    lows = t.lows
+    j = i + 1
+    while j < clause_end:
+        u = lows[j]
+        if u == "to" and not _infinitive(t, j):
+            return None  # "no to the plan": a preposition, nothing governed
+        if u in _SCOPE_SKIP or u in STOP or u in SMALL:
+            j += 1  # "not the other two layers": determiners, quantifiers and numerals
+            continue
+        if not u[0].isalpha():
+            return None
+        if u in _SCOPE_STOP:
+            j += 1
+            continue
+        return j
+    return None
 
 
 def _object_of(t: Text, j: int, end: int) -> list[int]:
