@@ -1,7 +1,8 @@
 """Figures read from the tokens of a text, before their units: digits with separators and scales
 ("127,000", "100 000", "1.5 million", "€40m"), number words ("two dozen", "half a million"),
-vague amounts ("tens of thousands"), multipliers ("twice"), ratios ("3 in 10") and ranges
-("between 169,000 and 190,000"). Years and other date tokens are not figures."""
+vague amounts ("tens of thousands"), multipliers and counts ("twice", "thrice", "once"), ratios
+("3 in 10"), results ("won 2-1") and ranges ("between 169,000 and 190,000"). Years and other
+date tokens are not figures."""
 
 from __future__ import annotations
 
@@ -22,7 +23,14 @@ _VAGUE = {("tens", "of", "thousands"): (10_000, 99_999), ("hundreds", "of", "tho
           ("hundreds",): (100, 999), ("dozens",): (24, 99), ("millions",): (1_000_000, 9_999_999),
           ("billions",): (1e9, 9.99e9)}
 _MULTIPLIERS = {"twice": 2.0, "twofold": 2.0, "two-fold": 2.0, "threefold": 3.0, "three-fold": 3.0,
-                "doubled": 2.0, "tripled": 3.0}
+                "doubled": 2.0, "tripled": 3.0, "thrice": 3.0, "once": 1.0}
+_DASHES = frozenset({"-", "–", "—"})
+# words that make "2-1" a result (a score, a vote, a ruling) rather than a range
+_RESULT_WORDS = frozenset("""
+win wins won winning beat beats beaten lose loses lost losing defeat defeated defeats draw draws drew drawn
+score scores scored scoreline victory victories match game final semifinal semi-final vote votes voted
+ruled ruling lead leads led leading trail trails trailed trailing tie tied verdict series
+""".split())
 _GLUED = re.compile(r"^(\d+(?:[.,]\d+)?)([a-zA-Zµ]+)$")  # "100k", "40mg", "3bn"
 _NUMERIC = re.compile(r"\d+(?:[,.·]\d+)*")
 CURRENCIES = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
@@ -52,6 +60,9 @@ class Figure:
     currency: str | None = None
     then_of: bool = False  # "tens of thousands of troops"
     vague: bool = False  # an order of magnitude ("tens of thousands"), not a figure
+
+
+SCORE_BASE = 1000  # a result "3-1" is the value 3 * SCORE_BASE + 1, its larger side first
 
 
 def _precision(digits: str, frac: str, scale: float) -> float:
@@ -193,10 +204,25 @@ def _figure_at(t: Text, i: int) -> Figure | None:
     if low == "half" and t.low(i + 1) == "an" and t.low(i + 2) == "hour":
         return Figure(i, i + 3, 30, 5, unit=("duration", 1), unit_end=i + 3)
     if low[0].isdecimal():
-        return _digits_at(t, i)
+        return _score_at(t, i) or _digits_at(t, i)
     if low in _NUMBER_WORDS or low in ("a", "an", "half") or ("-" in low and low.split("-")[0] in SMALL):
         return _words_at(t, i)
     return None
+
+
+def _score_at(t: Text, i: int) -> Figure | None:
+    """A result at token i, "2-1" or "5–4", in a sentence about winning, scoring or voting: one
+    figure, exact, read the same from either side ("won 2-1" is "lost 1-2"); not a range."""
+    a, b = t.toks[i], t.tok(i + 2)
+    if not (a.isdecimal() and b.isdecimal() and len(a) <= 2 and len(b) <= 2 and t.tok(i + 1) in _DASHES
+            and t.tight(i + 1) and t.tight(i + 2)) or t.tight(i) or (t.tok(i + 3) in _DASHES and t.tight(i + 3)):
+        return None
+    s, e = t.sent_range(t.sent(i))
+    if t.low(i + 3) in ("%", "percent") or t.low(i + 3) in UNIT_GROUPS or not any(
+            t.lows[k] in _RESULT_WORDS for k in range(s, e)):
+        return None
+    value = float(max(int(a), int(b)) * SCORE_BASE + min(int(a), int(b)))
+    return Figure(i, i + 3, value, 0, lo=value, hi=value, unit=("score", 1), unit_end=i + 3)
 
 
 def find_figures(t: Text) -> list[Figure]:

@@ -61,12 +61,24 @@ class _Quantity:
     sentence: frozenset[str]  # content words of its whole sentence
     sent: int
     vague: bool = False  # "tens of thousands": an order of magnitude
+    event: str | None = None  # the verb whose occurrences it counts: "scored" in "scored three goals"
+    phrase: str = ""  # an order of magnitude's own words: "tens of thousands"
+
+
+def _same_thing(c: _Quantity, e: _Quantity) -> bool:
+    """The same kind of thing: the same group, or a bare count of an event ("scored twice",
+    "scored three times") against a count of what that event produced ("scored three goals")."""
+    if c.group == e.group:
+        return True
+    return (c.group.startswith("event:") and c.group[6:] == e.event) or (
+        e.group.startswith("event:") and e.group[6:] == c.event)
 
 
 def _agree(c: _Quantity, e: _Quantity) -> bool:
     """Do the two quantities agree? An order of magnitude ("tens of thousands") holds the other
-    side's stated figure, not its rounding: "100,000" is not "tens of thousands"."""
-    if c.group != e.group:
+    side's stated figure, not its rounding: "100,000" is not "tens of thousands" (a soft
+    difference, which `_difference` words as one)."""
+    if not _same_thing(c, e):
         return False
     if c.vague != e.vague:
         vague, figure = (c, e) if c.vague else (e, c)
@@ -223,6 +235,13 @@ def quantities_in(t: Text) -> list[_Quantity]:
                                   or t.low(f.i - 1) in _DEATH_BEFORE):
             group = "deaths"
         last = (group, factor)
+        event = _event_verb(t, f.i)
+        if group == "times" and event is not None and _counts_occurrences(t, f, end):
+            group = f"event:{event}"  # "scored twice", "was arrested three times"
+        elif t.lows[f.i] == "once":
+            continue  # "once again", "at once": no count
+        elif group not in COUNT_GROUPS and not group.startswith("noun:"):
+            event = None  # only a count of things can count an event: "scored three goals"
         if t.low(end) in _STAT_AFTER or (t.tok(end) == "%" and t.low(end + 1) in _STAT_AFTER):
             continue  # "95% CI"
         lo, hi = _qualified_range(t, f, end)
@@ -231,21 +250,55 @@ def quantities_in(t: Text) -> list[_Quantity]:
         e = t.end(end - 1) if end > f.i else t.end(f.j - 1)
         out.append(_Quantity(f.i, f.j, s, e, t.text[s:e], lo * factor, hi * factor, f.value * factor, group,
                              t.words_around(f.i, f.j) - head_word,
-                             t.sentence_words(sent) - head_word, sent, f.vague))
+                             t.sentence_words(sent) - head_word, sent, f.vague, event,
+                             t.text[t.starts[f.i]:t.end(f.j - 1)] if f.vague else ""))
     return out
 
 
+_PAST_IRREGULAR = frozenset("""
+won lost beat hit struck met held took gave made went sent led ran saw broke threw shot fought caught came
+became fell rose grew drew bought sold told wrote stole flew kept left spent found
+""".split())
+_COMPARATIVE_AFTER = frozenset({"as", "more", "less", "fewer", "than", "that", "the", "over", "higher", "lower",
+                                "larger", "greater", "bigger", "smaller", "faster", "slower", "longer"})
+_EVENT_COUNTS = frozenset({"twice", "thrice", "once"})
+_ONCE_BEFORE = frozenset({"in", "on", "at", "last", "this", "during", "before", "after", "since", "for", "by",
+                          "against", "with", "while", "over", "under", "between", "so", "far", "yesterday"})
+
+
+def _event_verb(t: Text, i: int) -> str | None:
+    """The stem of a verb in the past right before token i ("scored" in "scored twice", "won" in
+    "won three titles"), None if there is none (a participle used as a modifier is none)."""
+    low = t.low(i - 1)
+    if not (t.is_word(i - 1) and t.toks[i - 1][0].islower()) or low in STOP or low in MODIFIERS:
+        return None
+    return stem_of(low) if low.endswith("ed") or low in _PAST_IRREGULAR else None
+
+
+def _counts_occurrences(t: Text, f: Figure, end: int) -> bool:
+    """Does a "times" figure count occurrences ("twice", "three times" after a verb) rather
+    than multiply ("twice as many", "three times higher", "threefold")?"""
+    if t.lows[f.i] == "once" and t.is_word(end) and t.low(end) not in _ONCE_BEFORE:
+        return False  # "once again", "once more", "once a week", "once the talks end"
+    counted = t.lows[f.i] in _EVENT_COUNTS or (f.j < end and t.lows[end - 1] == "times")
+    return counted and t.low(end) not in _COMPARATIVE_AFTER
+
+
 def _comparable(c: _Quantity, e: _Quantity) -> bool:
-    if c.group != e.group and not (c.group.startswith("money:") and e.group.startswith("money:")):
+    if not _same_thing(c, e) and not (c.group.startswith("money:") and e.group.startswith("money:")):
         return False
     return bool(c.sentence & e.context)
 
 
 def _difference(c: _Quantity, e: _Quantity) -> str:
+    if c.group != e.group and _same_thing(c, e):
+        return "another count of the same event"
     if c.group != e.group:
         return "different currency"
+    if c.group == "score":
+        return "another result"
     if c.vague or e.vague:
-        return "another order of magnitude"
+        return _magnitude_difference(c, e)
     if c.group == "share" and c.value >= 0.001 and e.value >= 0.001:
         return f"{(e.value - c.value) * 100:+.1f} points".replace("-", "−")
     if c.value == 0 or e.value == 0:
@@ -254,6 +307,22 @@ def _difference(c: _Quantity, e: _Quantity) -> str:
     if 0.5 <= ratio <= 2:
         return f"{(ratio - 1) * 100:+.0f}%".replace("-", "−")
     return f"×{ratio:.2g}" if ratio > 1 else f"÷{1 / ratio:.2g}"
+
+
+def _magnitude_difference(c: _Quantity, e: _Quantity) -> str:
+    """How a figure differs from an order of magnitude ("tens of thousands" is 10,000 to
+    99,999): softly where the figure's own rounding reaches the range ("100,000" is 95,000 to
+    105,000), else above or below it, and "another order of magnitude" only ten times beyond."""
+    if c.vague and e.vague:
+        return "another order of magnitude"
+    vague, figure = (c, e) if c.vague else (e, c)
+    span = f"\"{vague.phrase}\" is {vague.lo:,.0f} to {vague.hi:,.0f}"
+    side = "above" if figure.value > vague.hi else "below"
+    if figure.lo <= vague.hi and vague.lo <= figure.hi:
+        return f"a soft difference: {span}, {figure.text} just {side} it"
+    if vague.lo / 10 <= figure.value <= vague.hi * 10:
+        return f"{span}, {figure.text} {side} it"
+    return f"another order of magnitude: {span}"
 
 
 def _ranker(q: _Quantity) -> Any:
