@@ -30,7 +30,10 @@ beside them (a flag on another figure or word than the note names was labelled a
 "second" table holds 97 pairs the second labeller wrote on 2026-12-07 from rows of
 ../shared/data/stance (SciFact train rationales, FNC-1 train headline/snippet pairs; `row_id`
 names each row) that the rules were never run on or tuned with, labelled before the code was
-run on them: the closest to a blind test.
+run on them: the closest to a blind test. Ten constructed pairs (constructed-095…104) were
+added with issue 27 item 6 after its rule changes, by the one who made them, and demo-013 was
+relabelled to the convention of issue 14 (100,000 against "tens of thousands" is a soft
+difference, still a difference); tests/data/README.md says so.
 """
 
 from __future__ import annotations
