@@ -8,6 +8,8 @@ hold against the evidence:
   journalists") against the evidence quantities about the same kind of thing. Qualifiers make
   ranges ("about" ±10%, "more than" open above) and ranges are compared, not points. A figure
   about something else is not a difference; a claim figure with nothing comparable is "missing".
+  Results ("won 2-1") and counts of one event ("scored twice" / "scored three goals") are
+  figures too; an order of magnitude is its range ("tens of thousands": 10,000 to 99,999).
 - **date** (`dates`, reading dates with `date_expressions`): absolute dates, months and years,
   and relative ones ("on Friday", "yesterday", "next week") placed with the article's date,
   against the evidence's dates about the same event. What cannot be placed ("the same day",
@@ -17,7 +19,9 @@ hold against the evidence:
   Blinken"), spelling variants, acronyms and a small alias table (U.S./Washington/American,
   Russia/Moscow/Kremlin, ...), "missing" when it does not.
 - **negation** (`negation`): the claim and the evidence take opposite sides on the same word
-  ("no breakthrough" / "produced a breakthrough", "denies" / "confirmed", "rose" / "fell").
+  ("no breakthrough" / "produced a breakthrough", "denies" / "confirmed", "rose" / "fell"). A
+  negator governs the first content word after it, not the rest of its phrase: "no small grief"
+  does not deny grief, "refuse membership to Ukraine" does not negate Ukraine.
 
 `text` cuts a text into tokens, sentences and clauses once and is shared by every check; each
 check module adds what it reads from a text on first use, with small tables and no model.
