@@ -18,7 +18,6 @@ import numpy as np
 
 from checker.claims.checkworthy import score_sentences
 from checker.claims.focus import Focus, focus_spans, standalone
-from checker.compare import Check
 from checker.config import Settings
 from checker.errors import CheckerError, InputError
 from checker.evidence.retrieve import Retriever
@@ -33,10 +32,11 @@ from checker.pipeline import (
 )
 from checker.reading.rerank import Reading
 from checker.reading.suggest import shipped_rule, suggest
-from checker.reading.timing import before_article, mark_after
+from checker.reading.timing import before_article
 from checker.text.sentences import split_sentences
 from checker.types import CitedEvidence, Hit, Label, Passage, Sentence, Suggestion, Verdict, text_hash
 from checker.verdicts import worklog
+from checker.verdicts.hits import evidence_records, stored_hits
 from checker.verdicts.store import Match, VerdictStore
 
 
@@ -242,28 +242,10 @@ def earlier_verdicts(store: VerdictStore, texts: Sequence[str], vectors: np.ndar
     return [None if f is None else Match(rows[f[0]], f[1]) for f in found]
 
 
-def hit_record(hit: Hit) -> dict[str, Any]:
-    """Everything needed to show a hit again later, as plain JSON values."""
-    return {"passage": hit.passage.to_dict(), "score": hit.score, "dense_score": hit.dense_score,
-            "lexical_score": hit.lexical_score, "rank": hit.rank, "dense_part": hit.dense_part,
-            "lexical_part": hit.lexical_part, "checks": [c.to_dict() for c in hit.checks],
-            "relevance": hit.relevance, "stance": hit.stance,
-            "stance_probabilities": dict(hit.stance_probabilities)}
-
-
-def hit_from_record(data: dict[str, Any]) -> Hit:
-    checks = tuple(Check(c["kind"], c["status"], (c["claim_start"], c["claim_end"]),
-                         None if c["evidence_start"] is None else (c["evidence_start"], c["evidence_end"]),
-                         c["detail"]) for c in data.get("checks", ()))
-    return Hit(Passage.from_dict(data["passage"]), data["score"], data["dense_score"], data["lexical_score"],
-               rank=data["rank"], dense_part=data["dense_part"], lexical_part=data["lexical_part"],
-               checks=checks, relevance=data.get("relevance"), stance=data.get("stance"),
-               stance_probabilities=tuple((data.get("stance_probabilities") or {}).items()))
-
-
 def _saved(claim: WorkClaim) -> dict[str, Any]:
     return {"claim_id": claim.claim_id, "query": claim.query, "reasons": list(claim.reasons),
-            "evidence": [hit_record(h) for h in claim.evidence] if claim.loaded else None,
+            # the weaker matches travel in the same list, flagged, so a reopened claim shows them again
+            "evidence": evidence_records(claim.evidence, claim.weaker) if claim.loaded else None,
             "dismissed": claim.dismissed,
             "promoted": claim.promoted}
 
@@ -278,7 +260,8 @@ def reopen_article(article_id: int, *, store: VerdictStore, settings: Settings) 
         return None
     claims = [WorkClaim(claim_id=c.claim_id, start=c.start, end=c.end, sentence=c.sentence, score=c.score,
                         reasons=c.reasons, query=c.query,
-                        evidence=mark_after([hit_from_record(h) for h in c.evidence or ()], saved.published),
+                        evidence=stored_hits(c.evidence, saved.published),
+                        weaker=stored_hits(c.evidence, None, weaker=True),
                         verdict=store.latest(c.claim_id), dismissed=c.dismissed, promoted=c.promoted,
                         focus=tuple(focus_spans(c.sentence, offset=c.start)),
                         standalone=standalone(c.sentence, before=saved.text[: c.start]),

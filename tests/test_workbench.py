@@ -193,6 +193,8 @@ def test_checked_article_reopens_with_its_claims_and_evidence(env) -> None:
     assert sorted(c.claim_id for c in again.claims) == sorted(c.claim_id for c in work.claims)
     back = again.get(top.claim_id)
     assert back.query == "football cup final" and back.evidence == top.evidence
+    assert any(c.weaker for c in work.claims)  # second walk, item 5: the weaker matches come back too
+    assert all(again.get(c.claim_id).weaker == c.weaker for c in work.claims)
     assert back.verdict is not None and back.verdict.label.value == "Refuted" and back.status == "done"
     assert again.get(dropped.claim_id).dismissed and again.sentences == work.sentences
     assert wb.reopen_article(work.article_id + 99, store=store, settings=settings) is None

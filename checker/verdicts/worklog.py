@@ -38,7 +38,7 @@ claim_state = sa.Table(
     sa.Column("article_id", sa.Integer, nullable=False),
     sa.Column("query", Text, nullable=False, default=""),
     sa.Column("reasons", Text, nullable=False, default="[]"),  # JSON list of strings
-    sa.Column("evidence", Text, nullable=False, default="null"),  # JSON list of hit dicts; null: not searched
+    sa.Column("evidence", Text, nullable=False, default="null"),  # JSON hits, weaker ones flagged; null: unsearched
     sa.Column("dismissed", sa.Boolean, nullable=False, default=False),
     sa.Column("promoted", sa.Boolean, nullable=False, default=False),
     sa.Column("status", String(20), nullable=False, default=STATUSES[0]),
