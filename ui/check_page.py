@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from checker.errors import CheckerError
+from checker.summary import ICONS, EvidenceSummary, evidence_state, summarise
 from checker.text.decode import decode_text, prepare_article
 from checker.types import Label
 from ui import address, factcheck_panel, queue_panel, reader_panel, resources, verdict_panel
@@ -183,7 +184,6 @@ def _evidence_loader(work: wb.Workbench, visible: list[wb.WorkClaim]) -> None:
         st.rerun()
 
 
-SUGGESTED = {"SUPPORTS": "👍 supported", "REFUTES": "👎 refuted", "NOT_ENOUGH_INFO": "🤷 not settled"}
 STATES_HELP = ("✅❌🟠❔➖ verdict: the label saved; otherwise what the evidence says: 👍 supported, 👎 refuted, "
                "🤷 not settled (the reader's suggestion), 🚫 no relevant evidence, ⏱ only later evidence "
                "(published after the article), 📄 evidence, ⏳ not searched yet")
@@ -191,22 +191,35 @@ STATES_HELP = ("✅❌🟠❔➖ verdict: the label saved; otherwise what the ev
 
 def claim_state(claim: wb.WorkClaim) -> str:
     """Where a claim stands, as an icon and words (never colour alone): its verdict, or else what
-    its evidence says."""
+    its evidence says (checker/summary.py)."""
     if claim.verdict:
         return f"{BADGES[claim.verdict.label]} verdict: {claim.verdict.label.value}"
-    if not claim.loaded:
-        return "⏳ not searched yet"
-    if not claim.evidence:
-        return "🚫 no relevant evidence"
-    if all(h.after_article is True for h in claim.evidence):  # the suggestion leaves these out
-        return "⏱ only later evidence"
-    if claim.suggestion is not None:
-        return SUGGESTED[claim.suggestion.label]
-    return "📄 evidence"
+    state = evidence_state(claim.evidence, claim.suggestion, searched=claim.loaded)
+    return f"{ICONS[state]} {state}" + (" yet" if state == "not searched" else "")
+
+
+def article_summary(visible: list[wb.WorkClaim]) -> EvidenceSummary:
+    """The listed claims at a glance: what their evidence says, how many have a verdict."""
+    return summarise((evidence_state(c.evidence, c.suggestion, searched=c.loaded) for c in visible),
+                     verdicts=sum(c.verdict is not None for c in visible))
+
+
+def _summary_box(visible: list[wb.WorkClaim]) -> None:
+    """Above the claims: the article's summary and the corpus's coverage of it."""
+    if not visible:
+        return
+    summary = article_summary(visible)
+    coverage = summary.coverage()
+    nothing = summary.count("no relevant evidence")
+    searched = summary.claims - summary.count("not searched")
+    box = st.warning if searched and nothing == searched else st.info
+    box(md("**Summary of {} claims:** {}  \n{}{}", summary.claims, summary.icon_line(),
+           coverage[:1].upper() + coverage[1:],
+           ". Rewording a claim, or adding documents on the Corpus page, may find some." if nothing else "."))
 
 
 def _claim_label(claim: wb.WorkClaim) -> str:
-    """The radio keeps its selection by key, so the label may change (a verdict's badge appears)."""
+    """The list's label of a claim; it changes when a verdict's badge appears (see _claims_list)."""
     seen = "🔁 " if claim.match else ""
     attention = "⚠️ " if claim.attention else ""
     return (f"{claim_state(claim)} · {attention}{seen}**{claim.score:.2f}** "
@@ -229,8 +242,11 @@ def _claims_list(work: wb.Workbench, visible: list[wb.WorkClaim]) -> int | None:
         st.info("No claims above this threshold. Lower it, or make a sentence a claim below.")
         return None
     ids = [c.claim_id for c in visible]
-    if st.session_state.get("selected_claim") not in ids:
-        st.session_state["selected_claim"] = ids[0]
+    current = st.session_state.get("selected_claim")
+    # Set on every run, not only when it is missing: when an option's label changes (a verdict's
+    # badge appears), the browser's radio falls back to its first option without telling the
+    # server, and the next click anywhere sent claim #1. A value set here is one the browser takes.
+    st.session_state["selected_claim"] = current if current in ids else ids[0]
     done = [c for c in visible if c.verdict]
     if done:
         counts = [(label, sum(c.verdict.label is label for c in done if c.verdict)) for label in Label]
@@ -374,10 +390,11 @@ def render() -> None:
                       len(work.sentences) + work.truncated))
     if work.every_sentence:
         st.caption("Every sentence is checked as a claim, whatever its score.")
-    _evidence_loader(work, visible)
     chosen = st.session_state.get("selected_claim")
     if chosen in {c.claim_id for c in visible}:
-        _ensure_evidence(work, work.get(chosen))  # before the list, so that its ⚠️ shows at once
+        _ensure_evidence(work, work.get(chosen))  # before the list and summary, so that they count it at once
+    _summary_box(visible)
+    _evidence_loader(work, visible)
     left, right = st.columns([3, 2])
     with right:
         st.markdown(md("#### {} claims", len(visible)))

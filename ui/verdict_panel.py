@@ -32,21 +32,30 @@ def _save(claim: wb.WorkClaim) -> None:
         st.session_state["verdict_message"] = (cid, False, "Not saved: choose a label first.")
         return
     signed_in = account.current()
-    reviewer = signed_in.name if signed_in else str(st.session_state.get(f"reviewer_{cid}") or "").strip()
+    name = signed_in.name if signed_in else str(st.session_state.get(f"reviewer_{cid}") or "").strip() or reviewer()
     cited = [h for h in claim.evidence if st.session_state.get(f"cite_{cid}_{h.passage.passage_id}")]
     try:
         engine = importlib.import_module("checker.workbench")
         verdict = engine.save_verdict(claim, store=resources.store(), label=label,
                                       note=str(st.session_state.get(f"note_{cid}") or ""),
-                                      reviewer=reviewer, cited=cited)
+                                      reviewer=name, cited=cited)
     except CheckerError as exc:
         st.session_state["verdict_message"] = (cid, False, f"Not saved: {exc}")
         return
     if not signed_in and not st.session_state.get("reviewer_name"):
-        st.session_state["reviewer_name"] = reviewer
-        st.query_params["reviewer"] = reviewer
+        st.session_state["reviewer_name"] = name
+        st.query_params["reviewer"] = name
     st.session_state[f"status_{cid}"] = claim.status
     st.session_state["verdict_message"] = (cid, True, f"Saved version {verdict.version}: {verdict.label.value}.")
+
+
+def _follow_sidebar_name(cid: int) -> None:
+    """The form's Reviewer box shows the sidebar's name, and follows it when the name is typed or
+    changed after the form was first drawn, unless the reviewer typed another name in the box."""
+    box, name = f"reviewer_{cid}", reviewer()
+    if st.session_state.get(box, "") in ("", st.session_state.get(f"{box}_from")):
+        st.session_state[box] = name
+        st.session_state[f"{box}_from"] = name
 
 
 def verdict_form(claim: wb.WorkClaim) -> None:
@@ -63,6 +72,7 @@ def verdict_form(claim: wb.WorkClaim) -> None:
              **{f"cite_{cid}_{h.passage.passage_id}": h.passage.passage_id in cited for h in claim.evidence}}
     for key, value in start.items():
         st.session_state.setdefault(key, value)
+    _follow_sidebar_name(cid)
     with st.form(key=f"verdict_form_{cid}"):
         st.radio("Label", LABELS, horizontal=True, key=f"label_{cid}", index=None)
         st.text_area("Note", key=f"note_{cid}", placeholder="What the evidence shows, and why")
@@ -73,7 +83,7 @@ def verdict_form(claim: wb.WorkClaim) -> None:
         if not claim.evidence:
             st.caption("No evidence passages to cite.")
         if account.current() is None:  # with accounts, the verdict is the signed-in account's
-            st.text_input("Reviewer", value=st.session_state.get("reviewer_name", ""), key=f"reviewer_{cid}")
+            st.text_input("Reviewer", key=f"reviewer_{cid}")
         st.form_submit_button("Save verdict", type="primary", on_click=_save, args=(claim,))
     message = st.session_state.get("verdict_message")
     if message and message[0] == cid:
