@@ -16,6 +16,7 @@ from checker.evidence.retrieve import Retriever
 from checker.reading.bounds import BOUNDED_CHUNK, Bound, BoundedScorer, Stopped
 from checker.reading.rerank import Reading, Scorer, rerank
 from checker.reading.timing import later_refutation_notes, mark_after
+from checker.summary import EvidenceSummary, evidence_state, summarise
 from checker.text.decode import replace_surrogates
 from checker.text.sentences import split_sentences
 from checker.types import Claim, ClaimReport, Hit, Sentence
@@ -176,10 +177,14 @@ class CheckResult:
                          "whose evidence was finished")
         return notes
 
+    def summary(self) -> EvidenceSummary:
+        """What the evidence says about the claims, at a glance (checker/summary.py)."""
+        return summarise(evidence_state(r.evidence, r.suggestion, searched=r.searched) for r in self.reports)
+
     def to_dict(self) -> dict[str, object]:
         return {"claims": [r.to_dict() for r in self.reports], "sentences": self.sentences,
                 "skipped_sentences": self.skipped_sentences, "every_sentence": self.every_sentence,
-                "unsearched_claims": self.unsearched(), "notes": self.notes()}
+                "unsearched_claims": self.unsearched(), "summary": self.summary().to_dict(), "notes": self.notes()}
 
 
 def with_checks(claim: str, hits: list[Hit], *, article_date: str | None = None) -> list[Hit]:

@@ -31,8 +31,15 @@ def test_check_json_shape(cli_home: Path) -> None:
     out = run_cli("check", str(DEMO_ARTICLE), "--json", "--top-k", "3", home=cli_home)
     assert out.returncode == 0, out.stderr.decode()
     data = json.loads(out.stdout)
-    assert {"claims", "sentences", "skipped_sentences", "every_sentence", "unsearched_claims", "notes"} == set(data)
+    assert {"claims", "sentences", "skipped_sentences", "every_sentence", "unsearched_claims", "summary",
+            "notes"} == set(data)
     assert data["claims"] and data["unsearched_claims"] == 0 and all(c["searched"] for c in data["claims"])
+    summary = data["summary"]  # the article at a glance: every claim counted once, by what its evidence says
+    assert summary["claims"] == len(data["claims"]) == sum(summary["states"].values())
+    assert summary["states"]["refuted"] == sum((c["suggestion"] or {}).get("label") == "REFUTES"
+                                               for c in data["claims"])
+    assert summary["states"]["no relevant evidence"] == sum(not c["evidence"] for c in data["claims"])
+    assert summary["coverage"].startswith("the corpus has")
     assert data["skipped_sentences"] == 0 and data["notes"] == [] and data["every_sentence"] is False
     for claim in data["claims"]:
         assert isinstance(claim["text"], str) and isinstance(claim["score"], float)

@@ -22,7 +22,7 @@ RANKS = {
     "factchecks": 5.5,
     "evaluate": 6,
     "training": 7,
-    "pipeline": 8, "batch": 8.5, "workbench": 8.5, "api": 9, "cli": 9.5, "__main__": 10, "__init__": 10,
+    "summary": 7.5, "pipeline": 8, "batch": 8.5, "workbench": 8.5, "api": 9, "cli": 9.5, "__main__": 10, "__init__": 10,
 }
 
 

@@ -36,6 +36,11 @@ def render() -> None:
         st.info("No article has been checked yet. Check one on the Check page and it is listed here.")
         return
     st.caption("Newest first. Open one to see its claims and evidence as they were left.")
+    from checker.reading.suggest import shipped_rule
+    from checker.summary import stored_summary
+
+    cfg = resources.settings()
+    rule = shipped_rule(cfg.reader_dir / "reader.json")
     for s in summaries:
         with st.container(border=True):
             c1, c2 = st.columns([5, 1])
@@ -43,6 +48,9 @@ def render() -> None:
             c1.text(textwrap.shorten(s.title or "(untitled)", 150))
             c1.caption(f"Checked {s.checked_at[:16].replace('T', ' ')} · {s.claims} claims · "
                        f"{s.verdicts} with a verdict · {s.open} open")
+            glance = stored_summary(store, s.article_id, rule=rule, threshold=cfg.claim_threshold)
+            if glance is not None and glance.claims:
+                c1.caption(md("{} — {}", glance.icon_line(), glance.coverage()))
             c2.button("Open", key=f"open_article_{s.article_id}", on_click=open_article, args=(s.article_id,))
 
 

@@ -81,10 +81,18 @@ class ClaimOut(FlexibleOut):
     claim_id: int | None = Field(default=None, description="only when the check was saved")
 
 
+class SummaryOut(BaseModel):
+    claims: int
+    states: dict[str, int] = Field(description="claims per state: supported, refuted, not settled, only later "
+                                   "evidence, evidence, no relevant evidence, not searched")
+    coverage: str = Field(description="e.g. 'the corpus has nothing on 6 of 6 claims'")
+
+
 class CheckOut(FlexibleOut):
     claims: list[ClaimOut]
     sentences: int
     skipped_sentences: int
+    summary: SummaryOut | None = Field(default=None, description="the claims at a glance")
     notes: list[str]
     article_id: int | None = Field(default=None, description="only when the check was saved")
 

@@ -146,6 +146,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not result.reports:
         print("no check-worthy claims found (check --all checks every sentence)")
+    else:
+        summary = result.summary()
+        print(f"summary: {summary.line()}; {summary.coverage()}")
     return 0
 
 
