@@ -1,6 +1,7 @@
 """End to end in a real browser: Playwright drives Debian's Chromium against `streamlit run`."""
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -67,7 +68,8 @@ def _check(page, text: str) -> None:
 
 def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None:
     """A reviewer's day: check an article, save a verdict, reload and find it all where it was,
-    reopen the article from the Articles list, assign a claim, comment on it, see it in "My claims"."""
+    reopen the article from the Articles list, assign a claim, comment on it, see it in "My claims",
+    edit the first verdict (version 2), and export: the CSV and ClaimReview carry the edit."""
     (tmp_path / "index").symlink_to(demo_index)
     with streamlit_server(tmp_path) as server:
         page = browser.new_page(viewport={"width": 1500, "height": 1400})
@@ -102,7 +104,7 @@ def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None
 
             # 3. The Articles page lists it; open it from there.
             page.get_by_text("Articles", exact=True).click()
-            page.get_by_text("1 with a verdict").wait_for(timeout=30_000)
+            page.get_by_text(re.compile(r"claims · 1 with a verdict · ")).wait_for(timeout=30_000)
             _settle(page)  # the Check page's marks linger, stale, until the Articles run ends
             page.get_by_role("button", name="Open").first.click()
             page.get_by_role("heading", name="Check an article").wait_for(timeout=60_000)
@@ -123,6 +125,37 @@ def test_workbench_end_to_end(browser, tmp_path: Path, demo_index: Path) -> None
             page.get_by_text("My claims").click()
             page.get_by_text("claims assigned to you").wait_for(timeout=30_000)
             page.get_by_text("without a breakthrough").first.wait_for(timeout=30_000)
+
+            # 5. Edit: back on the Check page, the troops claim gets version 2.
+            page.get_by_text("My claims").click()  # off again
+            _settle(page)
+            page.get_by_text("Check", exact=True).first.click()
+            page.get_by_role("heading", name="Check an article").wait_for(timeout=60_000)
+            page.locator("mark.claim").first.wait_for(timeout=60_000)
+            _settle(page)
+            _open_claim(page, "massing 100,000 forces")
+            form = page.locator("[data-testid='stForm']").filter(has_text="Save verdict")
+            form.get_by_text("Misleading", exact=True).click()
+            form.get_by_label("Note").fill("The 100,000 figure is US and allied estimates, not a count.")
+            form.get_by_role("button", name="Save verdict").click()
+            page.get_by_text("Saved version 2: Misleading.").wait_for(timeout=30_000)
+            _settle(page)
+
+            # 6. Export: the Review page's CSV and ClaimReview downloads hold the latest version and its note.
+            page.get_by_text("Review", exact=True).first.click()
+            page.get_by_role("button", name="Export CSV").wait_for(timeout=30_000)
+            _settle(page)
+            with page.expect_download() as got:
+                page.get_by_role("button", name="Export CSV").click()
+            csv_text = Path(got.value.path()).read_text(encoding="utf-8")
+            assert "Misleading" in csv_text and "not a count" in csv_text and "Supported" not in csv_text
+            with page.expect_download() as got:
+                page.get_by_role("button", name="Export ClaimReview JSON-LD").click()
+            reviews = json.loads(Path(got.value.path()).read_text(encoding="utf-8"))
+            reviews = reviews if isinstance(reviews, list) else reviews.get("@graph", [reviews])
+            (review,) = [r for r in reviews if "100,000" in r["claimReviewed"]]
+            assert review["reviewRating"]["alternateName"] == "Misleading"
+            assert "not a count" in review["reviewBody"]
             shot = tmp_path / "workbench.png"
             page.screenshot(path=str(shot), full_page=True)
             if out := os.environ.get("CHECKER_SCREENSHOT"):
