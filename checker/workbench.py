@@ -125,6 +125,7 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
     every = checks_every_sentence(len(article.sentences) + article.skipped, check_all=check_all)
     kept = article.ranked()
     article_id = store.add_article(text, title=title, url=url, source=source, published=published)
+    title, url, source, published = worklog.article_details(store, article_id)  # as a reopening shows them
     ids = store.add_claims(article_id, [(article.sentences[i].start, article.sentences[i].end,
                                          article.sentences[i].text, article.scores[i]) for i in kept],
                            vectors=article.vectors[kept], model=retriever.embedder.name)

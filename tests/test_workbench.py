@@ -209,6 +209,13 @@ def test_checked_article_reopens_with_its_claims_and_evidence(env) -> None:
                settings=settings)  # a claim made by hand counts whatever its score
     (summary,) = worklog.article_summaries(store, threshold=0.35)
     assert summary.claims == len(work.visible(0.35)) == len(listed) + 1
+    # The page shows the headline a reopening shows (second walk, item 9): the same text checked again
+    # without details keeps them, and a text with none takes its first line.
+    assert wb.open_article(ARTICLE, retriever=retriever, store=store, settings=settings).title == "Talks"
+    fresh = wb.open_article("Russia massed troops, officials said.\nMore follows.", retriever=retriever,
+                            store=store, settings=settings)
+    assert fresh.title == "Russia massed troops, officials said." == wb.reopen_article(
+        fresh.article_id, store=store, settings=settings).title
 
 
 def test_work_queue_assignments_and_comments(env) -> None:

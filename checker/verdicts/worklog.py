@@ -177,6 +177,15 @@ def _upsert_claim(conn: sa.Connection, article_id: int, item: dict[str, Any], st
         conn.execute(claim_state.insert().values(claim_id=cid, article_id=article_id, **values))
 
 
+def article_details(store: VerdictStore, article_id: int) -> tuple[str, str | None, str | None, str | None]:
+    """(title, url, source, published) as stored: the headline falls back to the text's first line,
+    and a text checked again keeps the details given before unless new ones are."""
+    with store.engine.connect() as conn:
+        a = conn.execute(sa.select(articles.c.title, articles.c.url, articles.c.source, articles.c.published)
+                         .where(articles.c.id == article_id)).one()
+    return a.title or "", a.url, a.source, a.published
+
+
 def load_article(store: VerdictStore, article_id: int) -> SavedArticle | None:
     """A checked article with its claims and their evidence as saved, or None."""
     _ensure(store)
