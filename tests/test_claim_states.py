@@ -49,3 +49,14 @@ def test_a_verdict_wins_and_later_evidence_never_reads_as_a_suggestion() -> None
                    suggestion=Suggestion("SUPPORTS", 0.9, ("d#0",)))
     assert claim_state(mixed) == "👍 supported"
     assert "verdict" in claim_state(replace(later, verdict=VERDICT))
+
+
+def test_the_suggestion_names_each_document_once() -> None:
+    """Second walk, item 9: two passages of one document are one title with their number."""
+    from ui.reader_panel import why
+
+    second = Passage("d#1", "d", "Officials confirmed the figure.", 30, 61, "Troops", date="2022-01-20")
+    other = Passage("e#0", "e", "A third passage.", 0, 16, "Talks", date="2022-01-20")
+    claim = _claim(evidence=[_hit(), _hit(passage=second), _hit(passage=other)],
+                   suggestion=Suggestion("SUPPORTS", 0.9, ("d#0", "d#1", "e#0")))
+    assert why(claim) == "supported by 3 passages: «Troops» (2 passages), «Talks»"

@@ -6,6 +6,7 @@ suggestion button only fills the verdict form, and the reviewer saves it.
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -31,8 +32,10 @@ def why(claim: wb.WorkClaim) -> str:
     titles = {h.passage.passage_id: h.passage.title or h.passage.doc_id for h in claim.evidence}
     named = [titles.get(pid, pid) for pid in s.evidence]
     n = len(named)
+    each = Counter(named)  # two passages of one document name it once, with their number
     return (f"{_VERBS[s.label]} {n} passage{'s' if n != 1 else ''}: "
-            + ", ".join(f"«{textwrap.shorten(t, 70)}»" for t in named))
+            + ", ".join(f"«{textwrap.shorten(t, 70)}»" + (f" ({each[t]} passages)" if each[t] > 1 else "")
+                        for t in each))
 
 
 def _fill_form(claim: wb.WorkClaim) -> None:
