@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from checker.claims.claimant import find_claimant
 from checker.claims.focus import focus_spans, standalone
 from checker.config import Settings
 from checker.errors import InputError
@@ -73,9 +74,10 @@ class ScoredArticle:
     def claim(self, i: int, text: str) -> Claim:
         """Sentence `i` as a claim, with its focus spans and standalone wording (`text` is the article)."""
         s = self.sentences[i]
+        before = text[max(0, s.start - CONTEXT_CHARS) : s.start]
         return Claim(text=s.text, start=s.start, end=s.end, score=self.scores[i], reasons=self.reasons[i],
-                     focus=tuple(focus_spans(s.text, offset=s.start)),
-                     standalone=standalone(s.text, before=text[max(0, s.start - CONTEXT_CHARS) : s.start]))
+                     focus=tuple(focus_spans(s.text, offset=s.start)), standalone=standalone(s.text, before=before),
+                     claimant=find_claimant(s.text, before=before, offset=s.start))
 
 
 Scored = list[tuple[float, tuple[str, ...]]]

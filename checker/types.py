@@ -68,6 +68,7 @@ class Claim:
     reasons: tuple[str, ...] = ()
     focus: tuple[Any, ...] = ()  # checker.claims.focus.Focus spans, in article offsets
     standalone: str | None = None  # a wording that stands on its own, for searching
+    claimant: Any = None  # checker.claims.claimant.Claimant: who the sentence attributes it to (article offsets)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class ClaimReport:
             "reasons": list(c.reasons),
             "focus": [f.to_dict() for f in c.focus],
             "standalone": c.standalone,
+            "claimant": None if c.claimant is None else c.claimant.to_dict(),
             "evidence": [h.to_dict() for h in self.evidence],
             "weaker_matches": [h.to_dict() for h in self.weaker],
             "suggestion": None if self.suggestion is None else self.suggestion.to_dict(),

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from checker.claims.checkworthy import score_sentences
+from checker.claims.claimant import Claimant, find_claimant
 from checker.claims.focus import Focus, focus_spans, standalone
 from checker.config import Settings
 from checker.errors import CheckerError, InputError
@@ -59,6 +60,7 @@ class WorkClaim:
     attention: bool = False  # its best evidence disagreed on a number, date or negation when checked
     focus: tuple[Focus, ...] = ()  # checkable spans, in article offsets
     standalone: str | None = None  # the claim reworded to stand on its own
+    claimant: Claimant | None = None  # who the sentence attributes it to
     loaded: bool = True  # its evidence has been searched (long texts load the rest on demand)
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # the sentence's embedding
     status: str = "to check"  # its place in the work queue: to check, in review, done
@@ -136,7 +138,7 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
         c = article.claim(i, text)
         claim = WorkClaim(claim_id=cid, start=c.start, end=c.end, sentence=c.text, score=c.score,
                           reasons=c.reasons, query=c.text, match=m, verdict=store.latest(cid),
-                          focus=c.focus, standalone=c.standalone, loaded=False, promoted=every,
+                          focus=c.focus, standalone=c.standalone, claimant=c.claimant, loaded=False, promoted=every,
                           vector=article.vectors[i])
         claim.status, claim.assignee = worklog.claim_status(store, cid)
         claims.append(claim)
@@ -196,7 +198,8 @@ def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store:
                       score=score, reasons=reasons, query=sentence.text, match=match,
                       verdict=store.latest(cid), promoted=True,
                       focus=tuple(focus_spans(sentence.text, offset=sentence.start)),
-                      standalone=standalone(sentence.text, before=work.text[: sentence.start]))
+                      standalone=standalone(sentence.text, before=work.text[: sentence.start]),
+                      claimant=find_claimant(sentence.text, before=work.text[: sentence.start], offset=sentence.start))
     claim.read(reading)
     claim.status, claim.assignee = worklog.claim_status(store, cid)
     work.claims.append(claim)
@@ -266,6 +269,7 @@ def reopen_article(article_id: int, *, store: VerdictStore, settings: Settings) 
                         verdict=store.latest(c.claim_id), dismissed=c.dismissed, promoted=c.promoted,
                         focus=tuple(focus_spans(c.sentence, offset=c.start)),
                         standalone=standalone(c.sentence, before=saved.text[: c.start]),
+                        claimant=find_claimant(c.sentence, before=saved.text[: c.start], offset=c.start),
                         status=c.status, assignee=c.assignee, loaded=c.evidence is not None)
               for c in saved.claims]
     for c in claims:

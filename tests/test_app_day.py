@@ -79,3 +79,11 @@ def test_an_article_the_corpus_does_not_cover_says_so(app: AppTest) -> None:  # 
     assert f"The corpus has nothing on {len(visible)} of {len(visible)} claims" in shown
     labels = app.radio(key="selected_claim").options
     assert all("🚫 no relevant evidence" in label for label in labels)
+
+
+def test_the_claim_card_names_its_claimant(app: AppTest) -> None:  # issue 24, the claimant
+    _check(app, DEMO)
+    _select(app, "Lavrov told reporters")
+    assert any(c.value.startswith("Claimant: **Sergei Lavrov** (says it)") for c in app.caption)
+    _select(app, "Biden and Putin last met")
+    assert any(c.value == "Claimant: the article (nobody is quoted)" for c in app.caption)

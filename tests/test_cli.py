@@ -40,11 +40,17 @@ def test_check_json_shape(cli_home: Path) -> None:
                                                for c in data["claims"])
     assert summary["states"]["no relevant evidence"] == sum(not c["evidence"] for c in data["claims"])
     assert summary["coverage"].startswith("the corpus has")
+    lavrov = next(c for c in data["claims"] if c["text"].startswith("Lavrov told reporters"))
+    assert lavrov["claimant"]["name"] == "Sergei Lavrov" and lavrov["claimant"]["kind"] == "said"
     assert data["skipped_sentences"] == 0 and data["notes"] == [] and data["every_sentence"] is False
     for claim in data["claims"]:
         assert isinstance(claim["text"], str) and isinstance(claim["score"], float)
         assert isinstance(claim["start"], int) and isinstance(claim["end"], int)
         assert len(claim["evidence"]) <= 3
+        who = claim["claimant"]  # who the sentence attributes it to; name null: the article itself
+        assert who["kind"] in {"said", "according_to", "quote", "pronoun", "none"}
+        assert (who["name"] is None) == (who["kind"] == "none")
+        assert claim["start"] <= who["statement"][0] <= who["statement"][1] <= claim["end"]
         for ev in claim["evidence"]:
             for key, typ in [("doc_id", str), ("passage_id", str), ("title", str), ("text", str),
                              ("score", float)]:

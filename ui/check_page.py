@@ -24,12 +24,13 @@ from ui.highlight import (
     score_colour,
     shared_words,
 )
-from ui.text import escape_markdown, md, safe_link
+from ui.text import Markdown, escape_markdown, md, safe_link
 
 if TYPE_CHECKING:
     from types import ModuleType
 
     from checker import workbench as wb
+    from checker.claims.claimant import Claimant
 
 def _engine() -> ModuleType:
     """checker.workbench, imported on first use: it pulls in the database and model code."""
@@ -284,10 +285,23 @@ def _promote_box(work: wb.Workbench, visible: list[wb.WorkClaim]) -> None:
             st.error(escape_markdown(err))
 
 
+_HOW = {"said": "says it", "according_to": "according to the article", "quote": "quoted",
+        "pronoun": "named earlier in the article"}
+
+
+def claimant_line(claimant: Claimant) -> Markdown:
+    """'Claimant: Rosario Murillo (quoted)', or the article itself where nobody is quoted."""
+    if claimant.name is None:
+        return md("Claimant: the article (nobody is quoted)")
+    return md("Claimant: **{}** ({})", claimant.name, _HOW.get(claimant.kind, claimant.kind))
+
+
 def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
     cid = claim.claim_id
     st.markdown("#### Claim")
     st.markdown(md("> {}", claim.query))
+    if claim.claimant is not None:
+        st.caption(claimant_line(claim.claimant))
     if claim.focus:
         spans = [Span(f.start - claim.start, f.end - claim.start, FOCUS_COLOURS.get(f.kind, "#eee"), f.kind)
                  for f in claim.focus]

@@ -74,6 +74,8 @@ class ClaimOut(FlexibleOut):
     reasons: list[str]
     focus: list[dict[str, Any]]
     standalone: str | None
+    claimant: dict[str, Any] | None = Field(default=None, description="who the sentence attributes the claim to: "
+                                            "name (null: the article itself), kind, statement offsets")
     evidence: list[HitOut]
     notes: list[str] = Field(default_factory=list, description="e.g. that the only refuting evidence is later")
     fact_checks: list[FactCheckOut] = Field(default_factory=list, description="published fact-checks of similar "

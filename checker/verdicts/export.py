@@ -118,6 +118,16 @@ def is_placeholder_url(template: str) -> bool:
     return _PLACEHOLDER_HOST.match(template.strip()) is not None
 
 
+_BODIES = re.compile(r"\b(?:ministry|government|police|department|agency|press|news|pentagon|kremlin|white house|"
+                     r"office|council|committee|army|military|officials|organi[sz]ation|company|party|embassy|"
+                     r"commission|university|institute|association|authorities|court|reuters|times|post|group)\b", re.I)
+
+
+def author_type(name: str) -> str:
+    """schema.org's type for a claimant: an Organization for a body ('the Pentagon', 'police'), else a Person."""
+    return "Organization" if _BODIES.search(name) else "Person"
+
+
 def claim_review(row: VerdictRow, *, organisation: str, url_template: str,
                  scale: Scale | None = None) -> dict[str, Any]:
     """One schema.org ClaimReview object for the verdict in `row`: the organisation and the
@@ -127,7 +137,9 @@ def claim_review(row: VerdictRow, *, organisation: str, url_template: str,
     values = [n for _, n in scale.values()]
     name, number = scale[v.label]
     item: dict[str, Any] = {"@type": "Claim"}
-    if row.article_source:
+    if row.claimant:  # the speaker the article quotes; else the article (its source) makes the claim
+        item["author"] = {"@type": author_type(row.claimant), "name": row.claimant}
+    elif row.article_source:
         item["author"] = {"@type": "Organization", "name": row.article_source}
     if row.article_published:
         item["datePublished"] = row.article_published

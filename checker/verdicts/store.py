@@ -23,6 +23,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from checker.claims.claimant import find_claimant
 from checker.errors import CheckerError
 from checker.types import CitedEvidence, Label, Verdict, text_hash
 from checker.verdicts.schema import (  # noqa: F401 (re-exported: the tables are part of this module's API)
@@ -59,6 +60,7 @@ class VerdictRow:
     article_url: str | None
     article_source: str | None
     article_published: str | None
+    claimant: str | None = None  # who the claim's sentence attributes it to (checker/claims/claimant.py)
 
 
 @dataclass(frozen=True)
@@ -325,7 +327,7 @@ class VerdictStore:
         query = (sa.select(verdicts, claims.c.start, claims.c.end, claims.c.text.label("original"),
                            articles.c.id.label("aid"), articles.c.title.label("atitle"),
                            articles.c.url.label("aurl"), articles.c.source.label("asource"),
-                           articles.c.published.label("apublished"))
+                           articles.c.published.label("apublished"), articles.c.text.label("atext"))
                  .join(claims, claims.c.id == verdicts.c.claim_id)
                  .join(articles, articles.c.id == claims.c.article_id))
         if not all_versions:
@@ -346,8 +348,8 @@ class VerdictStore:
             raw = conn.execute(query).all()
         by_id = {v.verdict_id: v for v in self._verdicts(
             sa.select(verdicts).where(verdicts.c.id.in_([r.id for r in raw])))} if raw else {}
-        return [VerdictRow(by_id[r.id], r.start, r.end, r.original, r.aid, r.atitle, r.aurl,
-                           r.asource, r.apublished) for r in raw]
+        return [VerdictRow(by_id[r.id], r.start, r.end, r.original, r.aid, r.atitle, r.aurl, r.asource, r.apublished,
+                           find_claimant(r.original, before=r.atext[: r.start]).name) for r in raw]
 
     def reviewer_names(self) -> list[str]:
         with self.engine.connect() as conn:

@@ -176,3 +176,23 @@ def test_a_publishing_export_refuses_the_placeholder_url(rows) -> None:
     assert json.loads(to_claimreview(rows, organisation="Desk", url_template=placeholder))
     assert json.loads(to_claimreview(rows, organisation="Desk", url_template="https://desk.org/{claim_id}",
                                      publish=True))
+
+
+def test_the_claimant_is_the_claims_author(tmp_path: Path) -> None:
+    """itemReviewed.author is the speaker the sentence quotes, a pronoun resolved against the article
+    (issue 24, the claimant); the article's source stands where nobody is quoted."""
+    store = VerdictStore(f"sqlite:///{tmp_path / 'v.db'}")
+    text = ("Mayor Ellen Park opened the session. She said the budget was 4 million dollars. The vote was 7-2. "
+            "Spending will rise, the finance ministry said.")
+    aid = store.add_article(text, title="Council", source="City Gazette")
+    spans = [(text.index("She"), text.index(" The vote")), (text.index("The vote"), text.index(" Spending")),
+             (text.index("Spending"), len(text))]
+    for start, end in spans:
+        store.save_verdict(store.add_claim(aid, start=start, end=end, text=text[start:end]), label="Supported",
+                           reviewer="ann")
+    data = json.loads(to_claimreview(store.latest_rows(), organisation="Desk",
+                                     url_template="https://fc.example/{claim_id}"))
+    authors = {obj["claimReviewed"][:8]: obj["itemReviewed"]["author"] for obj in data}
+    assert authors["She said"] == {"@type": "Person", "name": "Ellen Park"}
+    assert authors["The vote"] == {"@type": "Organization", "name": "City Gazette"}
+    assert authors["Spending"] == {"@type": "Organization", "name": "finance ministry"}
