@@ -24,13 +24,12 @@ from ui.highlight import (
     score_colour,
     shared_words,
 )
-from ui.text import Markdown, escape_markdown, md, safe_link
+from ui.text import escape_markdown, md, safe_link
 
 if TYPE_CHECKING:
     from types import ModuleType
 
     from checker import workbench as wb
-    from checker.claims.claimant import Claimant
 
 def _engine() -> ModuleType:
     """checker.workbench, imported on first use: it pulls in the database and model code."""
@@ -213,10 +212,10 @@ def _summary_box(visible: list[wb.WorkClaim]) -> None:
     coverage = summary.coverage()
     nothing = summary.count("no relevant evidence")
     searched = summary.claims - summary.count("not searched")
-    box = st.warning if searched and nothing == searched else st.info
-    box(md("**Summary of {} claims:** {}  \n{}{}", summary.claims, summary.icon_line(),
-           coverage[:1].upper() + coverage[1:],
-           ". Rewording a claim, or adding documents on the Corpus page, may find some." if nothing else "."))
+    (st.warning if searched and nothing == searched else st.info)(md(
+        "**Summary of {} claims:** {}  \n{}{}", summary.claims, summary.icon_line(),
+        coverage[:1].upper() + coverage[1:],
+        ". Rewording a claim, or adding documents on the Corpus page, may find some." if nothing else "."))
 
 
 def _claim_label(claim: wb.WorkClaim) -> str:
@@ -289,19 +288,13 @@ _HOW = {"said": "says it", "according_to": "according to the article", "quote": 
         "pronoun": "named earlier in the article"}
 
 
-def claimant_line(claimant: Claimant) -> Markdown:
-    """'Claimant: Rosario Murillo (quoted)', or the article itself where nobody is quoted."""
-    if claimant.name is None:
-        return md("Claimant: the article (nobody is quoted)")
-    return md("Claimant: **{}** ({})", claimant.name, _HOW.get(claimant.kind, claimant.kind))
-
-
 def _claim_panel(work: wb.Workbench, claim: wb.WorkClaim) -> None:
     cid = claim.claim_id
     st.markdown("#### Claim")
     st.markdown(md("> {}", claim.query))
-    if claim.claimant is not None:
-        st.caption(claimant_line(claim.claimant))
+    if (who := claim.claimant) is not None:  # who the sentence attributes it to
+        st.caption(md("Claimant: the article (nobody is quoted)") if who.name is None
+                   else md("Claimant: **{}** ({})", who.name, _HOW.get(who.kind, who.kind)))
     if claim.focus:
         spans = [Span(f.start - claim.start, f.end - claim.start, FOCUS_COLOURS.get(f.kind, "#eee"), f.kind)
                  for f in claim.focus]
