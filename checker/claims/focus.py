@@ -38,6 +38,9 @@ _TRAILING_FRAME = re.compile(r"[,\s]*[\"”’']?\s*,?\s*(?:[A-Z][\w.’'-]*\s*)
 # …," he added.  /  …?" she asked.  (a pronoun frame only counts right after a closing quotation mark)
 _QUOTED_PRONOUN_FRAME = re.compile(r"([,.!?]?)[\"”’']\s*,?\s*(?:he|she|they)\s+(?:said|told\s+\w+|added|noted|wrote|"
                                    r"tweeted|continued|explained|insisted|warned|asked)\b[^.\"”]*[.!?]?$")
+_SECOND_VERB = re.compile(r",?\s+(?:but|and|while)\s+(?:instead\s+|also\s+|then\s+|still\s+)?(?:said|noted|added|"
+                          r"argued|insisted|claimed|stated|warned|confirmed|acknowledged|conceded|stressed|"
+                          r"suggested|maintained|denied|called|urged|told|refused|declined|promised|vowed)\b")
 _LEADING_PRONOUN = re.compile(r"^(He|She|They)\b")
 _PERSON = re.compile(r"\b([A-Z][a-z]+)(?:\s+([A-Z][a-z]+))?\s+(?:said|told|noted|added|warned|met|spoke)\b")
 
@@ -94,6 +97,11 @@ def standalone(sentence: str, *, before: str = "") -> str | None:
     if frame:
         changed = changed[frame.end():]
         changed = changed[:1].upper() + changed[1:]
+        # "He noted that there was no breakthrough but instead insisted that ...": the second verb's
+        # subject went with the frame, so the reported statement ends before it.
+        second = _SECOND_VERB.search(changed)
+        if second and second.start() > 15:
+            changed = changed[: second.start()].rstrip(" ,;") + "."
     else:
         trailing = _TRAILING_FRAME.search(changed)
         quoted = _QUOTED_PRONOUN_FRAME.search(changed)

@@ -46,6 +46,11 @@ def test_offsets_are_article_offsets_and_do_not_overlap() -> None:
         ('"Is the war over already?" she asked.', "", "Is the war over already?"),
         ('"That\'s certainly something we\'re prepared to do.', "", "That's certainly something we're prepared to do."),
         ("He said it was fine and then, he added, nothing.", "", "It was fine and then, he added, nothing."),
+        # issue 24, standalone wording: the second verb's subject went with the frame, so the statement ends there
+        ("He noted that there was no breakthrough but instead insisted that talks would go on.", "",
+         "There was no breakthrough."),
+        ("He said no deal was reached, but argued that the sides could still talk.", "", "No deal was reached."),
+        ("He said talks failed and Russia withdrew.", "", "Talks failed and Russia withdrew."),
     ],
 )
 def test_standalone(sentence: str, before: str, expected: str | None) -> None:
