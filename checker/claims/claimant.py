@@ -221,8 +221,10 @@ def _resolve(name: str, before: str) -> tuple[str, bool]:
     before = before[-3000:]  # the last few paragraphs name whoever a pronoun means
     if low in ("he", "she", "i") or (low.startswith("the ") and name.split()[-1][:1].islower()
                                      and low.split()[-1] not in _ROLES):
-        speakers = [n for n in _last_speakers(before) if not _BODY_WORDS.search(n) and not re.search(r"\d", n)]
         people = _people(before)
+        # a person: not a body, no digits, and a full name (a lone "Washington" is a place speaking for a body)
+        speakers = [n for n in _last_speakers(before) if not _BODY_WORDS.search(n) and not re.search(r"\d", n)
+                    and " " in _full(n, people)]
         persons = [n for n in people if not _BODY_WORDS.search(n) and not re.search(r"\d", n)]
         pick = speakers[0] if speakers else (persons[-1] if persons else None)
         if pick is None:
@@ -233,7 +235,7 @@ def _resolve(name: str, before: str) -> tuple[str, bool]:
         return (bodies[0], True) if bodies else (name, False)
     words = low.split()
     if words and words[-1] in _ROLES and name[:1].islower():  # "the spokeswoman": named earlier as "spokeswoman X"
-        named = list(re.finditer(rf"\b{re.escape(words[-1])}\s+((?:[A-Z][\w’'.-]*\s?){{2,4}})", before))
+        named = list(re.finditer(rf"\b(?i:{re.escape(words[-1])})\s+((?:[A-Z][\w’'.-]*\s?){{2,4}})", before))
         if named:
             return named[-1].group(1).strip().rstrip(".,"), True
         return name, False
@@ -260,10 +262,9 @@ def _full(name: str, people: list[str]) -> str:
         for full in reversed(people):
             words = full.split()
             if words[-1] == last and full != name:
-                titled = [k for k, w in enumerate(words[:-1]) if w.lower().rstrip(".") in _TITLES]
-                plain = words[titled[-1] + 1:] if titled else words
-                if len(plain) > 1:
-                    return " ".join(plain)
+                plain = _untitled(full)
+                if " " in plain and plain.split()[0].lower().rstrip(".") not in _TITLES:  # not "Insp Taylor"
+                    return plain
     return name
 
 

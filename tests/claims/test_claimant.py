@@ -30,7 +30,7 @@ def test_rules_on_written_sentences(sentence: str, name: str | None, kind: str, 
 
 
 def test_accuracy_on_the_labelled_news_set() -> None:
-    """Floors just under the figures measured (bench/claimants.py, RESULTS): dev 0.719, test 0.584;
+    """Floors just under the figures measured (bench/claimants.py, RESULTS): dev 0.756, test 0.604;
     the issue's target of 0.90 is not met."""
     from checker.evaluate.claimants import load_rows, score_rows, summary
 
@@ -39,5 +39,5 @@ def test_accuracy_on_the_labelled_news_set() -> None:
     assert len(rows) >= 150 and {r["split"] for r in rows} == {"dev", "test"}
     dev = summary(score_rows([r for r in rows if r["split"] == "dev"], text))
     test = summary(score_rows([r for r in rows if r["split"] == "test"], text))
-    assert dev["claimant_accuracy"] >= 0.70 and test["claimant_accuracy"] >= 0.55
+    assert dev["claimant_accuracy"] >= 0.72 and test["claimant_accuracy"] >= 0.57
     assert test["attributed_precision"] >= 0.95 and test["accuracy_none"] >= 0.9
