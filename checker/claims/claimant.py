@@ -41,6 +41,7 @@ _ROLES = {"spokesman", "spokeswoman", "spokesperson", "official", "officials", "
           "campaign", "embassy", "agencies", "media", "reports", "militants", "rebels", "activists"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "their", "our", "one", "two", "some",
                 "several", "many", "local", "senior", "top", "other", "another"}
+_POSSESSIVES = {"his", "her", "their", "its", "our"}
 _CAP = re.compile(r"^(?:[A-Z][\w’'.&-]*|[A-Z]\.(?:[A-Z]\.)+|\d+)$")
 _LINKS = {"of", "de", "van", "von", "al", "bin", "la", "le", "du", "da", "for", "and", "&"}
 _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "He", "She", "It", "They", "We", "I", "But", "And", "If", "As",
@@ -103,6 +104,9 @@ def _speaker_before(toks: list[_Tok], verb: int) -> tuple[int, int] | None:
     hi = verb
     if hi >= 3 and toks[hi - 1].text == ",":  # "John Kirby, the Pentagon press secretary, said"
         opening = next((k for k in range(hi - 2, max(0, hi - 10), -1) if toks[k].text == ","), None)
+        if opening is not None and opening > 1 and toks[opening - 1].text == ")":  # "... Animals (SPCA), a charity,"
+            paren = next((k for k in range(opening - 2, max(0, opening - 6), -1) if toks[k].text == "("), None)
+            opening = paren if paren is not None else opening
         if opening is not None and opening > 0 and _is_cap(toks[opening - 1]):
             hi = opening
     while hi > 0 and toks[hi - 1].text.lower() in _BETWEEN:
@@ -116,6 +120,13 @@ def _speaker_before(toks: list[_Tok], verb: int) -> tuple[int, int] | None:
         return hi - 1, hi
     if hi >= 2 and toks[hi - 2].text.lower() == "the" and last.text[:1].islower() and last.text.lower() not in _ROLES:
         return hi - 2, hi  # "the 41-year-old told", "the screenwriter has said": resolved to the last speaker
+    if (hi >= 2 and last.text.isalpha() and last.text.islower() and last.text.lower() not in _ROLES
+            and toks[hi - 2].text.lower() in _POSSESSIVES):
+        return hi - 2, hi  # "His owners said": a speaker described, not named
+    if (hi >= 3 and last.text.isalpha() and last.text.islower() and last.text.lower() not in _ROLES
+            and toks[hi - 2].text.isalpha() and toks[hi - 2].text.islower()
+            and toks[hi - 3].text.lower() in _POSSESSIVES):
+        return hi - 3, hi  # "His previous owners said"
     lo = hi
     while lo > 0 and (_is_cap(toks[lo - 1]) or (toks[lo - 1].text.lower() in _LINKS and lo - 1 > 0
                                                   and _is_cap(toks[lo - 2]) and lo < hi)

@@ -41,3 +41,14 @@ def test_accuracy_on_the_labelled_news_set() -> None:
     test = summary(score_rows([r for r in rows if r["split"] == "test"], text))
     assert dev["claimant_accuracy"] >= 0.72 and test["claimant_accuracy"] >= 0.57
     assert test["attributed_precision"] >= 0.95 and test["accuracy_none"] >= 0.9
+
+
+def test_described_speakers_and_asides() -> None:
+    """A speaker described, not named ("His former owners said"), and a name with a bracketed
+    short form before its aside ("... Council (CPC), a lobby group, said")."""
+    got = find_claimant("His former owners said they sold the dog in 2013.")
+    assert (got.name, got.kind) == ("former owners", "said")
+    got = find_claimant("Wardens said on Friday that the Parks Council (PC), a city body, said the lake was closed.")
+    assert got.name == "Wardens"  # the outer speaker
+    got = find_claimant("The lake was closed, Dana Whitfield (DW), a city spokeswoman, said.")
+    assert got.name == "Dana Whitfield"
