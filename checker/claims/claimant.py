@@ -247,8 +247,9 @@ def _resolve(name: str, before: str) -> tuple[str, bool]:
     words = low.split()
     if words and words[-1] in _ROLES and name[:1].islower():  # "the spokeswoman": named earlier as "spokeswoman X"
         named = list(re.finditer(rf"\b(?i:{re.escape(words[-1])})\s+((?:[A-Z][\w’'.-]*\s?){{2,4}})", before))
-        if named:
-            return named[-1].group(1).strip().rstrip(".,"), True
+        if named:  # of two presidents named before, the one the article mentions most (then the later)
+            names = [m.group(1).strip().rstrip(".,") for m in named]
+            return max(reversed(names), key=lambda n: before.count(n.split()[-1])), True
         return name, False
     needs = " " not in name or name.split()[0].lower().rstrip(".") in _TITLES
     return (_full(name, _people(before)) if needs else name), False

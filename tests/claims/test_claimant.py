@@ -52,3 +52,9 @@ def test_described_speakers_and_asides() -> None:
     assert got.name == "Wardens"  # the outer speaker
     got = find_claimant("The lake was closed, Dana Whitfield (DW), a city spokeswoman, said.")
     assert got.name == "Dana Whitfield"
+
+
+def test_a_role_is_the_person_the_article_names_with_it_most() -> None:
+    before = ("President Ana Ruiz met President Tomas Berg in Oslo. Ruiz spoke first; Ruiz then left. "
+              "Berg stayed. ")
+    assert find_claimant("The president said the talks went well.", before=before).name == "Ana Ruiz"
