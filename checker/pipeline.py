@@ -71,12 +71,14 @@ class ScoredArticle:
         every = checks_every_sentence(len(self.sentences) + self.skipped, check_all=check_all)
         return [i for i in self.ranked() if every or self.scores[i] >= threshold]
 
-    def claim(self, i: int, text: str) -> Claim:
-        """Sentence `i` as a claim, with its focus spans and standalone wording (`text` is the article)."""
+    def claim(self, i: int, text: str, date: str | None = None) -> Claim:
+        """Sentence `i` as a claim, with its focus spans and standalone wording (`text` is the article,
+        `date` its date, which places relative times in the standalone wording)."""
         s = self.sentences[i]
         before = text[max(0, s.start - CONTEXT_CHARS) : s.start]
         return Claim(text=s.text, start=s.start, end=s.end, score=self.scores[i], reasons=self.reasons[i],
-                     focus=tuple(focus_spans(s.text, offset=s.start)), standalone=standalone(s.text, before=before),
+                     focus=tuple(focus_spans(s.text, offset=s.start)),
+                     standalone=standalone(s.text, before=before, date=date),
                      claimant=find_claimant(s.text, before=before, offset=s.start))
 
 
@@ -306,7 +308,7 @@ def check_article(
         total, skipped = len(article.sentences) + article.skipped, article.skipped
         every = checks_every_sentence(total, check_all=check_all)
         picked = article.picked(threshold, check_all=check_all)
-        claims = [article.claim(i, text) for i in picked]
+        claims = [article.claim(i, text, article_date) for i in picked]
         cut = capped(claims, max_claims)
         found: dict[str, ClaimReport] = {}  # claim text -> its report: a repeated sentence is searched once
         step = max(1, evidence_batch) if bound is None else min(max(1, evidence_batch), BOUNDED_BATCH)

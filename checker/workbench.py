@@ -135,7 +135,7 @@ def open_article(text: str, *, retriever: Retriever, store: VerdictStore, settin
                                model=retriever.embedder.name, settings=settings, exclude_article=article_id)
     claims = []
     for i, cid, m in zip(kept, ids, matches, strict=True):
-        c = article.claim(i, text)
+        c = article.claim(i, text, published)
         claim = WorkClaim(claim_id=cid, start=c.start, end=c.end, sentence=c.text, score=c.score,
                           reasons=c.reasons, query=c.text, match=m, verdict=store.latest(cid),
                           focus=c.focus, standalone=c.standalone, claimant=c.claimant, loaded=False, promoted=every,
@@ -198,7 +198,7 @@ def promote(work: Workbench, sentence: Sentence, *, retriever: Retriever, store:
                       score=score, reasons=reasons, query=sentence.text, match=match,
                       verdict=store.latest(cid), promoted=True,
                       focus=tuple(focus_spans(sentence.text, offset=sentence.start)),
-                      standalone=standalone(sentence.text, before=work.text[: sentence.start]),
+                      standalone=standalone(sentence.text, before=work.text[: sentence.start], date=work.published),
                       claimant=find_claimant(sentence.text, before=work.text[: sentence.start], offset=sentence.start))
     claim.read(reading)
     claim.status, claim.assignee = worklog.claim_status(store, cid)
@@ -268,7 +268,7 @@ def reopen_article(article_id: int, *, store: VerdictStore, settings: Settings) 
                         weaker=stored_hits(c.evidence, None, weaker=True),
                         verdict=store.latest(c.claim_id), dismissed=c.dismissed, promoted=c.promoted,
                         focus=tuple(focus_spans(c.sentence, offset=c.start)),
-                        standalone=standalone(c.sentence, before=saved.text[: c.start]),
+                        standalone=standalone(c.sentence, before=saved.text[: c.start], date=saved.published),
                         claimant=find_claimant(c.sentence, before=saved.text[: c.start], offset=c.start),
                         status=c.status, assignee=c.assignee, loaded=c.evidence is not None)
               for c in saved.claims]

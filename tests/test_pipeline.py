@@ -103,3 +103,12 @@ def test_a_wrapped_or_other_embedder_keeps_two_passes(retriever: Retriever) -> N
     from checker.claims.checkworthy import shares_lower_layers
 
     assert not shares_lower_layers(retriever.embedder)  # the tests' hashing embedder
+
+
+def test_the_standalone_wording_places_relative_times_on_the_article_date(retriever: Retriever) -> None:
+    """Issue 24, standalone wording: with the article's date, "next week" is a week of the calendar."""
+    text = "He said talks would continue next week."
+    dated = check_article(text, retriever=retriever, threshold=0.0, article_date="2022-01-21")
+    assert dated.reports[0].claim.standalone == "Talks would continue in the week of 24 January 2022."
+    undated = check_article(text, retriever=retriever, threshold=0.0)
+    assert undated.reports[0].claim.standalone == "Talks would continue next week."

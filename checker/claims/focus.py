@@ -86,10 +86,53 @@ def focus_spans(sentence: str, *, offset: int = 0) -> list[Focus]:
     return [Focus(offset + s, offset + e, k) for s, e, k in sorted(found)]
 
 
-def standalone(sentence: str, *, before: str = "") -> str | None:
+_RELATIVE = re.compile(r"(?:last|next|this)\s+(?:week|month|year)|yesterday|today|tomorrow|"
+                       r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)", re.I)
+_AFTER_PREPOSITION = re.compile(r"\b(?:since|until|by|from|for|before|after|during|of|in|on|at|to|till)\s*$", re.I)
+
+
+def absolute_times(text: str, date: str | None) -> str:
+    """Relative times placed on the article's date (checker/compare's date reading): "next week"
+    -> "in the week of 24 January 2022", "yesterday" -> "on 20 January 2022", "on Thursday" ->
+    "on Thursday 20 January 2022". Without a date, or for a time it cannot place, unchanged."""
+    import datetime as dt
+
+    from checker.compare.date_expressions import dates_in
+    from checker.compare.text import Text
+
+    try:
+        ref = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        ref = None
+    if ref is None:
+        return text
+    out = text
+    for d in reversed(dates_in(Text(text, ref))):
+        if d.lo is None or not _RELATIVE.fullmatch(d.text):
+            continue
+        low, day = d.text.lower(), f"{d.lo.day} {d.lo:%B %Y}"
+        bare = _AFTER_PREPOSITION.search(out[: d.start]) is not None or low.startswith("on ")
+        if "week" in low:
+            new = f"the week of {day}" if bare else f"in the week of {day}"
+        elif "month" in low:
+            new = f"{d.lo:%B %Y}" if bare else f"in {d.lo:%B %Y}"
+        elif "year" in low:
+            new = f"{d.lo.year}" if bare else f"in {d.lo.year}"
+        elif low in ("yesterday", "today", "tomorrow"):
+            new = day if bare else f"on {day}"
+        else:  # a weekday
+            new = f"{d.text} {day}"
+        if d.start == 0:
+            new = new[:1].upper() + new[1:]
+        out = out[: d.start] + new + out[d.end :]
+    return out
+
+
+def standalone(sentence: str, *, before: str = "", date: str | None = None) -> str | None:
     """A wording that stands on its own, or None when the sentence already does.
 
-    `before` is the article text preceding the sentence, used to resolve a leading pronoun.
+    `before` is the article text preceding the sentence, used to resolve a leading pronoun;
+    `date` (the article's, YYYY-MM-DD) places relative times ("next week").
     """
     text = sentence.strip()
     changed = text
@@ -116,5 +159,5 @@ def standalone(sentence: str, *, before: str = "") -> str | None:
             if people:
                 first, last = people[-1]
                 changed = (last or first) + changed[pronoun.end():]
-    changed = changed.strip().strip("\"“”").strip()
+    changed = absolute_times(changed.strip().strip("\"“”").strip(), date)
     return changed if changed and changed != text else None

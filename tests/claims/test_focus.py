@@ -73,3 +73,21 @@ def test_focus_spans_follow_a_quote_split_into_statements() -> None:
     spans = [(text[f.start : f.end], f.kind) for f in focus_spans(second.text, offset=second.start)]
     assert ("Jan. 21", "date") in spans and ("Geneva", "name") in spans and ("Blinken", "name") in spans
     assert standalone(second.text) == "Talks resume on Jan. 21 in Geneva."
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The plan is to take stock of where we are next week.",
+     "The plan is to take stock of where we are in the week of 24 January 2022."),
+    ("Talks were held yesterday and will resume next month.",
+     "Talks were held on 20 January 2022 and will resume in February 2022."),
+    ("Zelensky tweeted on Thursday that there are no minor incursions.",
+     "Zelensky tweeted on Thursday 20 January 2022 that there are no minor incursions."),
+    ("Prices have risen since last week.", "Prices have risen since the week of 10 January 2022."),
+    ("Last week the council met.", "In the week of 10 January 2022 the council met."),
+    ("He spoke on 21 January 2022.", None),  # already absolute
+])
+def test_relative_times_are_placed_on_the_article_date(sentence: str, expected: str | None) -> None:
+    """Issue 24, standalone wording: relative times read against the article's date (here Friday
+    21 January 2022), and left alone without one."""
+    assert standalone(sentence, date="2022-01-21") == expected
+    assert standalone(sentence) is None
