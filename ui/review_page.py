@@ -37,7 +37,8 @@ def render() -> None:
         since = period.isoformat()
 
     rows = store.latest_rows(labels=labels, reviewer=None if reviewer == "Everyone" else reviewer,
-                             article_id=article, since=since, until=until, all_versions=all_versions)
+                             article_id=article, since=since, until=until, all_versions=all_versions,
+                             claimants=True)  # the ClaimReview download names them
     if not rows:
         st.info("No verdicts match. Verdicts saved on the Check page appear here.")
         return

@@ -246,7 +246,7 @@ def create_app(engine: Engine) -> FastAPI:
         account = read_account(request, engine.store)
         if account is not None and not account.editor:
             return _error(403, f"exports need an editor's account; {account.name!r} is a reviewer")
-        rows = engine.store.latest_rows(all_versions=all_versions)
+        rows = engine.store.latest_rows(all_versions=all_versions, claimants=format != "csv")
         if format == "csv":
             return Response(to_csv(rows), media_type="text/csv; charset=utf-8")
         s = engine.settings

@@ -46,7 +46,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         from checker.verdicts.export import to_claimreview
         from checker.verdicts.store import VerdictStore
 
-        rows = VerdictStore(settings.db).latest_rows()
+        rows = VerdictStore(settings.db).latest_rows(claimants=True)
         text = to_claimreview(rows, organisation=settings.organisation, url_template=settings.review_url)
         if rows:
             loaded.add(parse_text(text, where="verdicts", source=args.source or "verdicts", suffix=".json"))

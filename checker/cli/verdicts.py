@@ -25,7 +25,7 @@ def _store(args: argparse.Namespace, settings: Settings) -> VerdictStore:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from checker.verdicts.export import to_claimreview, to_csv
 
-    rows = _store(args, settings).latest_rows(all_versions=args.all_versions)
+    rows = _store(args, settings).latest_rows(all_versions=args.all_versions, claimants=args.format != "csv")
     if args.format == "csv":
         text = to_csv(rows)
     else:

@@ -320,14 +320,16 @@ class VerdictStore:
 
     def latest_rows(self, *, labels: Sequence[str] = (), reviewer: str | None = None,
                     article_id: int | None = None, since: str | None = None,
-                    until: str | None = None, all_versions: bool = False) -> list[VerdictRow]:
-        """Latest verdict per claim (or every version), newest first, with optional filters."""
+                    until: str | None = None, all_versions: bool = False, claimants: bool = False) -> list[VerdictRow]:
+        """Latest verdict per claim (or every version), newest first, with optional filters; with
+        `claimants` (exports), who each claim's sentence attributes it to, read from its article."""
         newest = (sa.select(verdicts.c.claim_id, sa.func.max(verdicts.c.version).label("v"))
                   .group_by(verdicts.c.claim_id).subquery())
         query = (sa.select(verdicts, claims.c.start, claims.c.end, claims.c.text.label("original"),
                            articles.c.id.label("aid"), articles.c.title.label("atitle"),
                            articles.c.url.label("aurl"), articles.c.source.label("asource"),
-                           articles.c.published.label("apublished"), articles.c.text.label("atext"))
+                           articles.c.published.label("apublished"),
+                           (articles.c.text if claimants else sa.null()).label("atext"))
                  .join(claims, claims.c.id == verdicts.c.claim_id)
                  .join(articles, articles.c.id == claims.c.article_id))
         if not all_versions:
@@ -349,7 +351,8 @@ class VerdictStore:
         by_id = {v.verdict_id: v for v in self._verdicts(
             sa.select(verdicts).where(verdicts.c.id.in_([r.id for r in raw])))} if raw else {}
         return [VerdictRow(by_id[r.id], r.start, r.end, r.original, r.aid, r.atitle, r.aurl, r.asource, r.apublished,
-                           find_claimant(r.original, before=r.atext[: r.start]).name) for r in raw]
+                           find_claimant(r.original, before=r.atext[: r.start]).name if claimants else None)
+                for r in raw]
 
     def reviewer_names(self) -> list[str]:
         with self.engine.connect() as conn:
