@@ -30,7 +30,7 @@ _BETWEEN = {"also", "later", "previously", "earlier", "then", "has", "had", "hav
             "once", "reportedly", "allegedly", "repeatedly", "recently", "separately", "further",
             "publicly", "privately", "again", "first", "would", "will", "could", "may", "might", "himself",
             "herself", "themselves", "itself"}
-_PRONOUNS = {"he": "person", "she": "person", "they": "group", "we": "group", "i": "person", "it": "thing"}
+_PRONOUNS = {"he", "she", "they", "we", "i", "it"}
 _ROLES = {"spokesman", "spokeswoman", "spokesperson", "official", "officials", "police", "authorities",
           "government", "ministry", "minister", "source", "sources", "statement", "report", "witnesses",
           "witness", "residents", "experts", "expert", "scientists", "researchers", "company", "agency", "group",
@@ -361,6 +361,4 @@ def _find(sentence: str, before: str) -> Claimant:
     _, best = min(found, key=lambda f: (f[0], f[1].statement[0]))
     assert best.name is not None
     name, resolved = _resolve(best.name, before)
-    if best.name.lower() in _PRONOUNS and not resolved:
-        name = best.name
     return Claimant(name, "pronoun" if resolved else best.kind, best.statement)

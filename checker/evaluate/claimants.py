@@ -25,7 +25,7 @@ class Scored:
         return same_name(self.got.name, self.row["claimant"])
 
     def statement_overlap(self) -> float:
-        """Token F1 between the labelled statement and the found one (both in body offsets)."""
+        """F1 of the characters the labelled statement and the found one share (body offsets)."""
         a0, a1 = self.row["statement"]
         b0, b1 = self.got.statement
         inter = max(0, min(a1, b1) - max(a0, b0))
