@@ -1,20 +1,20 @@
-"""The Check page: article in, claims highlighted, evidence beside each claim, verdicts saved."""
+"""The Check page: article in (ui/article_input.py), claims highlighted, evidence beside each
+claim, verdicts saved."""
 
 from __future__ import annotations
 
 import importlib
 import textwrap
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from checker.errors import CheckerError
 from checker.summary import ICONS, EvidenceSummary, evidence_state, summarise
-from checker.text.decode import decode_text, prepare_article
+from checker.text.decode import prepare_article
 from checker.types import Label
-from ui import address, factcheck_panel, queue_panel, reader_panel, resources, verdict_panel
+from ui import address, article_input, factcheck_panel, queue_panel, reader_panel, resources, verdict_panel
 from ui.highlight import (
     LABEL_COLOURS,
     Span,
@@ -36,89 +36,9 @@ def _engine() -> ModuleType:
     return importlib.import_module("checker.workbench")
 
 
-DEMO_ARTICLE = Path(__file__).resolve().parent.parent / "checker" / "demo" / "article.txt"
 BADGES = {Label.SUPPORTED: "✅", Label.REFUTED: "❌", Label.MISLEADING: "🟠",
           Label.NOT_ENOUGH_EVIDENCE: "❔", Label.NOT_CHECK_WORTHY: "➖"}
-DETAILS = ("meta_title", "meta_source", "meta_url", "meta_date")
 FOCUS_COLOURS = {"quantity": "#ffd6a5", "date": "#caffbf", "name": "#bde0fe", "comparison": "#e4c1f9"}
-
-
-def _load_example() -> None:
-    st.session_state["article"] = DEMO_ARTICLE.read_text(encoding="utf-8")
-    st.session_state.update(meta_title="Blinken leaves Geneva talks with Lavrov open to another "
-                            "Biden-Putin summit", meta_source="Workbench demo", meta_url="",
-                            meta_date="2022-01-21")
-
-
-def _clear_details() -> None:
-    """A new article starts with empty details: the previous article's must not stick to it."""
-    for key in DETAILS:
-        st.session_state[key] = ""
-
-
-def _load_upload() -> None:
-    upload = st.session_state.get("upload")
-    if upload is None:
-        return
-    try:
-        data = upload.getvalue()
-        if len(data) > resources.settings().max_upload_bytes:
-            raise CheckerError(f"{upload.name} is larger than the upload limit")
-        text = decode_text(data, name=upload.name)
-        if upload.name.lower().endswith((".html", ".htm")) or prepare_article(text)[1]:
-            from checker.evidence.corpus import parse_html_document
-
-            doc = parse_html_document(text, doc_id=upload.name, source=upload.name)
-            text = doc.text
-            st.session_state.update(meta_title=doc.title, meta_source=doc.publisher or "",
-                                    meta_url=doc.url or "", meta_date=doc.date or "")
-        else:
-            _clear_details()
-        st.session_state["article"] = text
-        st.session_state.pop("input_error", None)
-    except CheckerError as exc:
-        st.session_state["input_error"] = str(exc)
-
-
-def _fetch_url() -> None:
-    from checker.evidence.fetch import fetch_article
-
-    cfg = resources.settings()
-    try:
-        got = fetch_article(st.session_state.get("article_url", ""), timeout=cfg.fetch_timeout,
-                            max_bytes=cfg.max_upload_bytes, allow_private=cfg.allow_private_urls)
-        st.session_state["article"] = got.text
-        st.session_state.update(meta_title=got.title, meta_source=got.source or "",
-                                meta_url=got.url, meta_date=got.published or "")
-        st.session_state.pop("input_error", None)
-        st.session_state["input_note"] = (f"Fetched “{got.title or got.url}” ({len(got.text.split()):,} words). "
-                                          "The text is now in the Paste tab: press Check.")
-    except CheckerError as exc:
-        st.session_state["input_error"] = str(exc)
-
-
-def _input_area() -> None:
-    paste, upload, url = st.tabs(["Paste", "Upload a file", "From a URL"])
-    with paste:
-        st.text_area("Article text", key="article", height=240, on_change=_clear_details,
-                     placeholder="Paste the text of a news article here, then press Check.")
-        st.button("Load the example article", key="load_example", on_click=_load_example)
-    with upload:
-        st.file_uploader("A .txt, .md or .html file", type=["txt", "md", "html", "htm"], key="upload",
-                         on_change=_load_upload, max_upload_size=resources.upload_limit_mb())
-    with url:
-        st.text_input("Address of the article", key="article_url", placeholder="https://…")
-        st.button("Fetch", key="fetch", on_click=_fetch_url)
-    with st.expander("Article details (used in exports)"):
-        c1, c2 = st.columns(2)
-        c1.text_input("Headline", key="meta_title")
-        c2.text_input("Source (who published the claim)", key="meta_source")
-        c1.text_input("URL", key="meta_url")
-        c2.text_input("Date (YYYY-MM-DD)", key="meta_date")
-    if note := st.session_state.pop("input_note", None):
-        st.success(escape_markdown(note))
-    if err := st.session_state.get("input_error"):
-        st.error(escape_markdown(err))
 
 
 def _run_check() -> None:
@@ -375,7 +295,7 @@ def _evidence_cards(claim: wb.WorkClaim) -> None:
 def render() -> None:
     st.title("Check an article")
     address.reopen(_engine())
-    _input_area()
+    article_input.render()
     st.toggle("Check every sentence", key="check_all",
               help="Make every sentence a claim, whatever its check-worthiness. A text of one or two "
                    "sentences is always checked whole.")
