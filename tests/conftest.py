@@ -107,3 +107,14 @@ def api_server(demo_index: Path, tmp_path_factory: pytest.TempPathFactory):
     # loopback (tests/test_api_bounds.py tests the limit on a server of its own)
     with serve(tmp_path_factory.mktemp("api"), demo_index, env={"CHECKER_RATE_PER_MINUTE": "0"}) as server:
         yield server
+
+
+@pytest.fixture
+def app(tmp_path: Path, demo_index: Path, monkeypatch):
+    """The Streamlit app under AppTest, run once, with the real demo index and a fresh, empty
+    verdict database (a test module may define its own `app`)."""
+    from streamlit.testing.v1 import AppTest
+
+    (tmp_path / "index").symlink_to(demo_index)
+    monkeypatch.setenv("CHECKER_HOME", str(tmp_path))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()

@@ -1,22 +1,12 @@
 """The Streamlit app, driven headless with AppTest: every page, and the verdict round trip."""
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import DEMO_ARTICLE, ROOT
+from tests.conftest import DEMO_ARTICLE
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture
-def app(tmp_path: Path, demo_index: Path, monkeypatch) -> AppTest:
-    """The app with the real demo index and a fresh, empty verdict database."""
-    (tmp_path / "index").symlink_to(demo_index)
-    monkeypatch.setenv("CHECKER_HOME", str(tmp_path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    return at.run()
 
 
 def _check(at: AppTest, text: str) -> AppTest:

@@ -1,7 +1,6 @@
 """A reviewer's day, second walk (issue 27), more faults (AppTest): the note of a reopened
 claim, the weaker matches after a save, and the article summary."""
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,14 +10,6 @@ from tests.test_app import _check, _save, _select
 
 pytestmark = pytest.mark.model
 DEMO = DEMO_ARTICLE.read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def app(tmp_path: Path, demo_index: Path, monkeypatch) -> AppTest:
-    """The app with the real demo index and a fresh, empty verdict database."""
-    (tmp_path / "index").symlink_to(demo_index)
-    monkeypatch.setenv("CHECKER_HOME", str(tmp_path))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
 
 
 def _reload(at: AppTest, **params: str) -> AppTest:

@@ -17,14 +17,6 @@ pytestmark = pytest.mark.model
 DEMO = DEMO_ARTICLE.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def app(tmp_path: Path, demo_index: Path, monkeypatch) -> AppTest:
-    """The app with the real demo index and a fresh, empty verdict database."""
-    (tmp_path / "index").symlink_to(demo_index)
-    monkeypatch.setenv("CHECKER_HOME", str(tmp_path))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-
-
 def _select_with_evidence(at: AppTest, needle: str) -> int:
     """Select the claim containing `needle` or, if the reader left it no evidence, the next listed
     claim that has some (the tests cite a passage)."""

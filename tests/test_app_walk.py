@@ -15,14 +15,6 @@ pytestmark = pytest.mark.model
 DEMO = DEMO_ARTICLE.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def app(tmp_path: Path, demo_index: Path, monkeypatch) -> AppTest:
-    """The app with the real demo index and a fresh, empty verdict database."""
-    (tmp_path / "index").symlink_to(demo_index)
-    monkeypatch.setenv("CHECKER_HOME", str(tmp_path))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-
-
 def test_articles_page_counts_the_claims_the_check_page_lists(app: AppTest) -> None:  # item 4
     _check(app, DEMO)
     work = app.session_state["work"]
